@@ -1,0 +1,320 @@
+#include "core/collector.hpp"
+
+#include "core/rates.hpp"
+#include "procfs/loadavg.hpp"
+#include "procfs/meminfo.hpp"
+#include "procfs/pid_cmdline.hpp"
+#include "procfs/pid_io.hpp"
+#include "procfs/pid_stat.hpp"
+#include "procfs/pid_statm.hpp"
+#include "procfs/pid_status.hpp"
+#include "procfs/stat.hpp"
+#include "procfs/uptime.hpp"
+#include "procfs/vmstat.hpp"
+
+#include <algorithm>
+
+namespace procpulse::core {
+
+using procfs::pid_file;
+using procfs::read_status;
+
+/** Per-process state kept between sweeps. */
+struct collector::tracked_process {
+    process_key key;
+    procfs::pid_dir dir;
+    std::string comm; // cmdline is re-read when the name changes (exec)
+    std::shared_ptr<const std::string> cmdline;
+    std::int64_t prev_steady_ns = 0;
+    std::uint64_t prev_cpu_ticks = 0, prev_minflt = 0, prev_majflt = 0;
+    std::optional<std::uint64_t> prev_read_bytes, prev_write_bytes;
+    bool has_prev = false;
+    std::uint8_t reported = 0; // problem bits already reported (one log line per cause)
+    std::uint32_t seen = 0;    // generation of the last sweep that saw it (mark-and-sweep)
+};
+
+/** System counters of the previous sweep. */
+struct collector::system_prev {
+    std::int64_t steady_ns = 0;
+    procfs::kernel_stat stat;
+    std::optional<procfs::vmstat> vm;
+};
+
+collector::collector(std::string proc_root, collector_options opts, user_lookup users)
+    : root_(std::move(proc_root)), opts_(opts), users_(std::move(users)) {}
+
+collector::~collector() = default;
+
+std::shared_ptr<const std::string> collector::user_name(std::uint32_t uid) {
+    auto it = user_cache_.find(uid);
+    if (it != user_cache_.end()) return it->second;
+    std::string name = users_ ? users_(uid) : std::string{};
+    if (name.empty()) name = std::to_string(uid); // psutil also falls back to the number
+    auto p = std::make_shared<const std::string>(std::move(name));
+    user_cache_.emplace(uid, p);
+    return p;
+}
+
+namespace {
+
+std::uint8_t bit_for(pid_file f) {
+    switch (f) {
+    case pid_file::io: return unavailable_io;
+    case pid_file::status: return unavailable_status;
+    case pid_file::cmdline: return unavailable_cmdline;
+    case pid_file::statm: return unavailable_statm;
+    default: return 0;
+    }
+}
+
+double seconds_between(std::int64_t a_ns, std::int64_t b_ns) {
+    return static_cast<double>(b_ns - a_ns) / 1e9;
+}
+
+} // namespace
+
+bool collector::sample_process(int pid, tracked_process& t, const sample_time& at,
+                               double mem_total, double btime, process_sample& out,
+                               std::vector<problem>& problems) {
+    // stat first: it decides identity. A kept-open file of a process that exited reads as gone;
+    // the PID may already belong to a new process, so reopen the directory once.
+    read_status s = t.dir.read(pid_file::stat, buf_);
+    if (s == read_status::gone && t.has_prev) {
+        if (t.dir.open(root_.fd(), pid, opts_.keep_open) != read_status::ok) return false;
+        s = t.dir.read(pid_file::stat, buf_);
+    }
+    if (s != read_status::ok) return false;
+    auto st = procfs::parse_pid_stat(buf_);
+    if (!st) return false;
+
+    process_key key{pid, st->starttime};
+    if (t.has_prev && t.key != key) { // PID reused: a new process, its rates start fresh
+        t.has_prev = false;
+        t.reported = 0;
+        t.cmdline.reset();
+        t.comm.clear();
+    }
+    t.key = key;
+
+    out.key = key;
+    out.ppid = st->ppid;
+    out.name = st->comm;
+    out.state = st->state;
+    out.status = status_word(st->state);
+    out.zombie = st->state == 'Z';
+    out.kernel_thread = (st->flags & procfs::pf_kthread) != 0;
+    out.nice = st->nice;
+    out.num_threads = st->num_threads;
+    const double tck = static_cast<double>(opts_.clk_tck);
+    out.create_time = btime + static_cast<double>(st->starttime) / tck;
+    out.cpu_user = static_cast<double>(st->utime) / tck;
+    out.cpu_system = static_cast<double>(st->stime) / tck;
+    out.minor_faults = st->minflt;
+    out.major_faults = st->majflt;
+    out.unavailable = 0;
+
+    // Marks a file's fields unavailable; reports the cause once per process (not for `gone`).
+    auto note = [&](pid_file f, read_status rs) {
+        std::uint8_t bit = bit_for(f);
+        out.unavailable |= bit;
+        if (rs != read_status::gone && !(t.reported & bit)) {
+            t.reported |= bit;
+            problems.push_back(problem{key, st->comm, f, rs});
+        }
+    };
+
+    const auto page = static_cast<std::uint64_t>(opts_.page_size);
+    s = t.dir.read(pid_file::statm, buf_);
+    std::optional<procfs::pid_statm> sm;
+    if (s == read_status::ok) sm = procfs::parse_pid_statm(buf_);
+    if (sm) {
+        out.vms = sm->size * page;
+        out.rss = sm->resident * page;
+        out.shared = sm->shared * page;
+        out.text = sm->text * page;
+        out.data = sm->data * page;
+    } else {
+        if (s == read_status::gone) return false;
+        note(pid_file::statm, s == read_status::ok ? read_status::error : s);
+        out.vms = st->vsize;
+        out.rss = st->rss > 0 ? static_cast<std::uint64_t>(st->rss) * page : 0;
+    }
+    out.memory_percent = mem_total > 0 ? static_cast<double>(out.rss) / mem_total * 100.0 : 0;
+
+    s = t.dir.read(pid_file::status, buf_);
+    std::optional<procfs::pid_status> ps;
+    if (s == read_status::ok) ps = procfs::parse_pid_status(buf_);
+    if (ps) {
+        out.uid = ps->uid_real;
+        out.username = user_name(ps->uid_real);
+        if (ps->has_ctxt) {
+            out.ctx_switches_voluntary = ps->voluntary_ctxt_switches;
+            out.ctx_switches_involuntary = ps->nonvoluntary_ctxt_switches;
+        }
+    } else {
+        if (s == read_status::gone) return false;
+        note(pid_file::status, s == read_status::ok ? read_status::error : s);
+    }
+
+    s = t.dir.read(pid_file::io, buf_);
+    std::optional<procfs::pid_io> io;
+    if (s == read_status::ok) io = procfs::parse_pid_io(buf_);
+    if (io) {
+        out.read_bytes = io->read_bytes;
+        out.write_bytes = io->write_bytes;
+        out.read_chars = io->rchar;
+        out.write_chars = io->wchar;
+        out.read_count = io->syscr;
+        out.write_count = io->syscw;
+    } else {
+        // A missing io file (no task I/O accounting) is unavailable, not zero.
+        note(pid_file::io, s == read_status::ok ? read_status::error : s);
+    }
+
+    if (!t.cmdline || t.comm != st->comm) {
+        s = t.dir.read(pid_file::cmdline, buf_);
+        if (s == read_status::ok) {
+            t.cmdline = std::make_shared<const std::string>(
+                procfs::join_cmdline(procfs::parse_pid_cmdline(buf_)));
+            t.comm = st->comm;
+        } else {
+            note(pid_file::cmdline, s);
+            t.comm.clear(); // try again next sweep
+            static const auto empty = std::make_shared<const std::string>();
+            t.cmdline = empty;
+        }
+    }
+    out.cmdline = t.cmdline;
+
+    // Rates over the measured gap since this process's previous reading.
+    const std::uint64_t cpu_ticks = st->utime + st->stime;
+    if (t.has_prev) {
+        double dt = seconds_between(t.prev_steady_ns, at.steady_ns);
+        out.cpu_percent = cpu_percent(t.prev_cpu_ticks, cpu_ticks, opts_.clk_tck, dt);
+        out.minor_faults_per_sec = counter_rate(t.prev_minflt, st->minflt, dt);
+        out.major_faults_per_sec = counter_rate(t.prev_majflt, st->majflt, dt);
+        out.read_bytes_per_sec = counter_rate(t.prev_read_bytes, out.read_bytes, dt);
+        out.write_bytes_per_sec = counter_rate(t.prev_write_bytes, out.write_bytes, dt);
+    }
+    t.prev_steady_ns = at.steady_ns;
+    t.prev_cpu_ticks = cpu_ticks;
+    t.prev_minflt = st->minflt;
+    t.prev_majflt = st->majflt;
+    t.prev_read_bytes = out.read_bytes;
+    t.prev_write_bytes = out.write_bytes;
+    t.has_prev = true;
+    return true;
+}
+
+void collector::sample_system(const sample_time& at, system_sample& out) {
+    std::optional<procfs::kernel_stat> ks;
+    std::optional<procfs::vmstat> vm;
+    if (root_.read("meminfo", buf_) == read_status::ok) {
+        if (auto m = procfs::parse_meminfo(buf_)) {
+            // psutil 5.9 (Debian 12's python3-psutil) virtual_memory() on Linux
+            out.mem_total = m->mem_total;
+            out.mem_free = m->mem_free;
+            out.mem_buffers = m->buffers;
+            out.mem_cached = m->cached + m->sreclaimable;
+            out.mem_shared = m->shmem;
+            std::uint64_t avail = m->mem_available.value_or(
+                m->mem_free + m->active_file + m->inactive_file + m->sreclaimable);
+            out.mem_available = std::min(avail, m->mem_total);
+            std::uint64_t taken = m->mem_free + out.mem_cached + m->buffers;
+            out.mem_used = taken <= m->mem_total ? m->mem_total - taken : m->mem_total - m->mem_free;
+            out.mem_percent =
+                m->mem_total ? 100.0 * static_cast<double>(m->mem_total - out.mem_available) /
+                                   static_cast<double>(m->mem_total)
+                             : 0;
+            out.swap_total = m->swap_total;
+            out.swap_free = std::min(m->swap_free, m->swap_total);
+            out.swap_used = out.swap_total - out.swap_free;
+            out.swap_percent = m->swap_total ? 100.0 * static_cast<double>(out.swap_used) /
+                                                   static_cast<double>(m->swap_total)
+                                             : 0;
+        }
+    }
+    if (root_.read("stat", buf_) == read_status::ok) ks = procfs::parse_stat(buf_);
+    if (root_.read("vmstat", buf_) == read_status::ok) vm = procfs::parse_vmstat(buf_);
+    if (root_.read("loadavg", buf_) == read_status::ok) {
+        if (auto l = procfs::parse_loadavg(buf_)) {
+            out.load1 = l->load1;
+            out.load5 = l->load5;
+            out.load15 = l->load15;
+        }
+    }
+    if (root_.read("uptime", buf_) == read_status::ok) {
+        if (auto u = procfs::parse_uptime(buf_)) out.uptime = u->up;
+    }
+    if (ks) {
+        out.boot_time = static_cast<double>(ks->btime);
+        out.cpu_count = static_cast<std::uint32_t>(ks->cpus.size());
+        out.procs_running = static_cast<std::uint32_t>(ks->procs_running);
+        out.procs_blocked = static_cast<std::uint32_t>(ks->procs_blocked);
+        out.cpu_percent_per_core.assign(ks->cpus.size(), std::nullopt);
+    }
+    if (sys_prev_ && ks) {
+        double dt = seconds_between(sys_prev_->steady_ns, at.steady_ns);
+        const auto& p = sys_prev_->stat;
+        out.cpu_percent =
+            busy_percent(p.cpu.busy(), p.cpu.total(), ks->cpu.busy(), ks->cpu.total());
+        for (std::size_t i = 0; i < ks->cpus.size() && i < p.cpus.size(); ++i)
+            out.cpu_percent_per_core[i] = busy_percent(p.cpus[i].busy(), p.cpus[i].total(),
+                                                       ks->cpus[i].busy(), ks->cpus[i].total());
+        out.ctx_switches_per_sec = counter_rate(p.ctxt, ks->ctxt, dt);
+        if (vm && sys_prev_->vm) {
+            const auto& pv = *sys_prev_->vm;
+            out.major_faults_per_sec = counter_rate(pv.pgmajfault, vm->pgmajfault, dt);
+            out.minor_faults_per_sec =
+                counter_rate(pv.pgfault - pv.pgmajfault, vm->pgfault - vm->pgmajfault, dt);
+            out.swap_in_pages_per_sec = counter_rate(pv.pswpin, vm->pswpin, dt);
+            out.swap_out_pages_per_sec = counter_rate(pv.pswpout, vm->pswpout, dt);
+        }
+    }
+    if (ks) {
+        if (!sys_prev_) sys_prev_ = std::make_unique<system_prev>();
+        sys_prev_->steady_ns = at.steady_ns;
+        sys_prev_->stat = std::move(*ks);
+        sys_prev_->vm = vm;
+    }
+}
+
+collector::result collector::sweep(sample_time at) {
+    result r;
+    auto snap = std::make_shared<snapshot>();
+    snap->seq = ++seq_;
+    snap->at = at;
+    if (sys_prev_) snap->gap_seconds = seconds_between(sys_prev_->steady_ns, at.steady_ns);
+    sample_system(at, snap->system);
+    const double mem_total = static_cast<double>(snap->system.mem_total);
+    const double btime = snap->system.boot_time;
+
+    ++generation_;
+    std::vector<int> pids = root_.list_pids();
+    std::sort(pids.begin(), pids.end());
+    snap->processes.reserve(pids.size());
+    std::uint64_t threads = 0;
+    for (int pid : pids) {
+        auto it = procs_.find(pid);
+        if (it == procs_.end()) {
+            auto t = std::make_unique<tracked_process>();
+            if (t->dir.open(root_.fd(), pid, opts_.keep_open) != read_status::ok) continue;
+            it = procs_.emplace(pid, std::move(t)).first;
+        }
+        process_sample ps;
+        if (!sample_process(pid, *it->second, at, mem_total, btime, ps, r.problems)) {
+            procs_.erase(it); // vanished mid-read: dropped quietly
+            continue;
+        }
+        it->second->seen = generation_;
+        threads += static_cast<std::uint64_t>(std::max<std::int64_t>(ps.num_threads, 0));
+        snap->processes.push_back(std::move(ps));
+    }
+    std::erase_if(procs_, [&](const auto& kv) { return kv.second->seen != generation_; });
+    snap->system.process_count = static_cast<std::uint32_t>(snap->processes.size());
+    snap->system.thread_count = static_cast<std::uint32_t>(threads);
+    r.snap = std::move(snap);
+    return r;
+}
+
+} // namespace procpulse::core

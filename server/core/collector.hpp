@@ -1,0 +1,76 @@
+#pragma once
+#include "core/snapshot.hpp"
+#include "procfs/root.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace procpulse::core {
+
+/** Machine constants the collector needs; the shell fills them from sysconf(). */
+struct collector_options {
+    long clk_tck = 100;
+    long page_size = 4096;
+    bool keep_open = true; ///< keep per-process files open between sweeps (pread)
+};
+
+/** Resolves a uid to a user name (the shell passes getpwuid_r; tests pass a table). */
+using user_lookup = std::function<std::string(std::uint32_t uid)>;
+
+/** A file that could not be read for a process. Reported once per process and file. */
+struct problem {
+    process_key key;
+    std::string name;
+    procfs::pid_file file;
+    procfs::read_status status;
+};
+
+/**
+ * Sweeps a /proc root and turns two consecutive readings into samples with rates. Keeps per-process
+ * state (open files, previous counters) between sweeps; mark-and-sweep drops exited processes.
+ * Not thread-safe: one sampler thread owns it. Reads no clock: each sweep is told when it started.
+ */
+class collector {
+public:
+    collector(std::string proc_root, collector_options opts, user_lookup users);
+    ~collector();
+
+    struct result {
+        snapshot_ptr snap;
+        std::vector<problem> problems; // new problems seen during this sweep
+    };
+
+    /** One full sweep of every process and the system files. */
+    result sweep(sample_time at);
+
+    /** Processes tracked after the last sweep. */
+    std::size_t tracked() const { return procs_.size(); }
+
+    const std::string& root_path() const { return root_.path(); }
+
+private:
+    struct tracked_process;
+
+    bool sample_process(int pid, tracked_process& t, const sample_time& at, double mem_total,
+                        double btime, process_sample& out, std::vector<problem>& problems);
+    void sample_system(const sample_time& at, system_sample& out);
+    std::shared_ptr<const std::string> user_name(std::uint32_t uid);
+
+    procfs::root root_;
+    collector_options opts_;
+    user_lookup users_;
+    std::unordered_map<int, std::unique_ptr<tracked_process>> procs_;
+    std::unordered_map<std::uint32_t, std::shared_ptr<const std::string>> user_cache_;
+    std::string buf_; // reused read buffer
+    std::uint64_t seq_ = 0;
+    std::uint32_t generation_ = 0;
+
+    struct system_prev;
+    std::unique_ptr<system_prev> sys_prev_;
+};
+
+} // namespace procpulse::core

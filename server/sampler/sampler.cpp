@@ -1,0 +1,96 @@
+#include "sampler/sampler.hpp"
+
+#include "procfs/root.hpp"
+#include "util/log.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/post.hpp>
+
+namespace procpulse::sampler {
+
+namespace net = boost::asio;
+
+struct sampler::impl {
+    core::collector& coll;
+    std::chrono::milliseconds interval;
+    net::io_context ioc{1};
+    net::steady_timer timer{ioc};
+    std::thread thread;
+    std::vector<observer> observers;
+    mutable std::mutex mutex;
+    core::snapshot_ptr latest;
+
+    impl(core::collector& c, std::chrono::milliseconds i) : coll(c), interval(i) {}
+
+    void sweep() {
+        core::collector::result r;
+        try {
+            r = coll.sweep(now());
+        } catch (const std::exception& e) { // a bug, not an expected failure: log and go on
+            log::error(std::string("sweep failed: ") + e.what());
+            return;
+        }
+        for (const auto& p : r.problems)
+            log::info("pid " + std::to_string(p.key.pid) + " (" + p.name + "): " +
+                      procfs::file_name(p.file) + " " + procfs::to_string(p.status) +
+                      "; its fields are reported unavailable");
+        {
+            std::lock_guard lock(mutex);
+            latest = r.snap;
+        }
+        for (auto& o : observers) o(r.snap);
+    }
+
+    void schedule() {
+        // Drift-free: the next expiry is the previous expiry plus the interval. A sweep that ran
+        // past one or more ticks skips them rather than bursting.
+        auto next = timer.expiry() + interval;
+        auto t = std::chrono::steady_clock::now();
+        if (next < t) next = t + interval - (t - next) % interval;
+        timer.expires_at(next);
+        timer.async_wait([this](boost::system::error_code ec) {
+            if (ec) return;
+            sweep();
+            schedule();
+        });
+    }
+};
+
+sampler::sampler(core::collector& c, std::chrono::milliseconds interval)
+    : impl_(std::make_unique<impl>(c, interval)), interval_(interval) {}
+
+sampler::~sampler() { stop(); }
+
+void sampler::on_snapshot(observer o) { impl_->observers.push_back(std::move(o)); }
+
+void sampler::start() {
+    impl_->timer.expires_at(std::chrono::steady_clock::now());
+    net::post(impl_->ioc, [this] {
+        impl_->sweep();
+        impl_->schedule();
+    });
+    impl_->thread = std::thread([this] { impl_->ioc.run(); });
+}
+
+void sampler::stop() {
+    if (!impl_->thread.joinable()) return;
+    net::post(impl_->ioc, [this] { impl_->timer.cancel(); });
+    impl_->ioc.stop();
+    impl_->thread.join();
+}
+
+core::snapshot_ptr sampler::latest() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->latest;
+}
+
+core::sample_time sampler::now() {
+    using namespace std::chrono;
+    core::sample_time t;
+    t.steady_ns = duration_cast<nanoseconds>(steady_clock::now().time_since_epoch()).count();
+    t.wall = duration_cast<microseconds>(system_clock::now().time_since_epoch()).count() / 1e6;
+    return t;
+}
+
+} // namespace procpulse::sampler
