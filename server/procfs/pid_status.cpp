@@ -7,7 +7,8 @@ namespace procpulse::procfs {
 std::optional<pid_status> parse_pid_status(std::string_view text) {
     pid_status s;
     int ctxt = 0;
-    for_each_key_line(text, [&](std::string_view key, std::string_view value) {
+    // Keys wanted: Uid, voluntary_ctxt_switches, nonvoluntary_ctxt_switches.
+    for_each_key_line(text, "Uvn", [&](std::string_view key, std::string_view value) {
         if (key == "Uid") {
             field_cursor c(value);
             s.has_uid = c.next_number(s.uid_real) && c.next_number(s.uid_effective);

@@ -59,6 +59,29 @@ void close_fd(int& fd) {
     if (fd >= 0) ::close(fd);
     fd = -1;
 }
+
+/**
+ * Reads a file the kernel produces as a single seq_file record (single_open: PID/stat, statm,
+ * status, io). One pread returns all of such a file when it fits, so a short read is its end: that
+ * saves the second pread which would only return 0 (what procps and htop rely on too). Multi-record
+ * files (vmstat) and cmdline may return short reads before their end; they use pread_all. Reads
+ * into a stack buffer and copies the bytes, instead of zero-filling 4 KiB of the string first.
+ */
+read_status pread_record(int fd, std::string& buf) {
+    char tmp[4096];
+    ssize_t n;
+    do {
+        n = ::pread(fd, tmp, sizeof tmp, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        int err = errno;
+        buf.clear();
+        return status_from_errno(err);
+    }
+    if (static_cast<std::size_t>(n) == sizeof tmp) return pread_all(fd, buf); // larger than 4 KiB
+    buf.assign(tmp, static_cast<std::size_t>(n));
+    return read_status::ok;
+}
 } // namespace
 
 pid_dir::pid_dir(pid_dir&& o) noexcept
@@ -105,7 +128,7 @@ read_status pid_dir::read(pid_file f, std::string& buf) {
         fd = ::openat(dir_fd_, file_name(f), O_RDONLY | O_CLOEXEC);
         if (fd < 0) return status_from_errno(errno);
     }
-    read_status s = pread_all(fd, buf);
+    read_status s = f == pid_file::cmdline ? pread_all(fd, buf) : pread_record(fd, buf);
     if (!keep_open_ || s != read_status::ok) close_fd(fd);
     return s;
 }

@@ -18,6 +18,7 @@ struct sampler::impl {
     net::steady_timer timer{ioc};
     std::thread thread;
     std::vector<observer> observers;
+    std::function<void(double)> sweep_time;
     mutable std::mutex mutex;
     core::snapshot_ptr latest;
 
@@ -25,8 +26,11 @@ struct sampler::impl {
 
     void sweep() {
         core::collector::result r;
+        auto t0 = std::chrono::steady_clock::now();
         try {
             r = coll.sweep(now());
+            if (sweep_time)
+                sweep_time(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
         } catch (const std::exception& e) { // a bug, not an expected failure: log and go on
             log::error(std::string("sweep failed: ") + e.what());
             return;
@@ -57,19 +61,28 @@ struct sampler::impl {
     }
 };
 
-sampler::sampler(core::collector& c, std::chrono::milliseconds interval)
-    : impl_(std::make_unique<impl>(c, interval)), interval_(interval) {}
+sampler::sampler(core::collector& c, std::chrono::milliseconds interval,
+                 std::chrono::milliseconds first_delay)
+    : impl_(std::make_unique<impl>(c, interval)), interval_(interval), first_delay_(first_delay) {}
+
+void sampler::on_sweep_time(std::function<void(double)> f) { impl_->sweep_time = std::move(f); }
 
 sampler::~sampler() { stop(); }
 
 void sampler::on_snapshot(observer o) { impl_->observers.push_back(std::move(o)); }
 
 void sampler::start() {
-    impl_->timer.expires_at(std::chrono::steady_clock::now());
-    net::post(impl_->ioc, [this] {
-        impl_->sweep();
-        impl_->schedule();
-    });
+    if (first_delay_.count() > 0) {
+        // schedule() adds one interval to the expiry: start from one interval before the target.
+        impl_->timer.expires_at(std::chrono::steady_clock::now() + first_delay_ - interval_);
+        net::post(impl_->ioc, [this] { impl_->schedule(); });
+    } else {
+        impl_->timer.expires_at(std::chrono::steady_clock::now());
+        net::post(impl_->ioc, [this] {
+            impl_->sweep();
+            impl_->schedule();
+        });
+    }
     impl_->thread = std::thread([this] { impl_->ioc.run(); });
 }
 

@@ -19,7 +19,9 @@ class sampler {
 public:
     using observer = std::function<void(const core::snapshot_ptr&)>;
 
-    sampler(core::collector& c, std::chrono::milliseconds interval);
+    /** The first sweep runs `first_delay` after start(). */
+    sampler(core::collector& c, std::chrono::milliseconds interval,
+            std::chrono::milliseconds first_delay = std::chrono::milliseconds(0));
     ~sampler();
     sampler(const sampler&) = delete;
     sampler& operator=(const sampler&) = delete;
@@ -27,7 +29,10 @@ public:
     /** Adds an observer; call before start(). */
     void on_snapshot(observer o);
 
-    /** Starts the thread; the first sweep runs at once. */
+    /** Called after each sweep with its duration in seconds (sampler thread). */
+    void on_sweep_time(std::function<void(double)> f);
+
+    /** Starts the thread. */
     void start();
 
     /** Stops the timer and joins the thread. Idempotent. */
@@ -45,6 +50,7 @@ private:
     struct impl;
     std::unique_ptr<impl> impl_;
     std::chrono::milliseconds interval_;
+    std::chrono::milliseconds first_delay_;
 };
 
 } // namespace procpulse::sampler

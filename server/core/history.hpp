@@ -1,0 +1,87 @@
+#pragma once
+/** In-memory history of every process and of the system, in fixed-capacity rings. */
+#include "core/snapshot.hpp"
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace procpulse::core {
+
+/** Column names of process history, in the order of process_series::values. */
+inline constexpr const char* process_columns[] = {
+    "rss", "vms", "shared", "cpu_percent", "minor_faults_per_sec", "major_faults_per_sec",
+    "num_threads", "read_bytes_per_sec", "write_bytes_per_sec"};
+inline constexpr std::size_t process_column_count = 9;
+
+/** Column names of system history, in the order of system_series::values. */
+inline constexpr const char* system_columns[] = {
+    "cpu_percent", "mem_used", "mem_percent", "swap_used", "load1", "minor_faults_per_sec",
+    "major_faults_per_sec"};
+inline constexpr std::size_t system_column_count = 7;
+
+/** Columns of history: times plus one array per column; nullopt where a value was unavailable. */
+struct series {
+    std::vector<double> t;
+    std::vector<std::vector<std::optional<double>>> values; // [column][point]
+};
+
+/**
+ * History of every process seen (keyed by pid and start time) and of the system, one point per
+ * sweep, for the last `capacity` sweeps. A process that exits stays queryable until its last point
+ * leaves the window. Points are stored compactly (pages as 32-bit integers, rates as floats).
+ * Not thread-safe: the owner serialises access.
+ */
+class history {
+public:
+    history(std::size_t capacity, long page_size);
+
+    /** Appends one sweep. Snapshots must come in order. */
+    void append(const snapshot& snap);
+
+    /** Points of a process within [from, to] (seconds since the epoch); nullopt if unknown. */
+    std::optional<series> process(const process_key& key, double from, double to) const;
+
+    /** The newest process with this pid (live or exited) that history knows. */
+    std::optional<process_key> latest_key(int pid) const;
+
+    /** System points within [from, to]. */
+    series system(double from, double to) const;
+
+    std::size_t capacity() const { return capacity_; }
+    std::size_t process_count() const { return procs_.size(); }
+    /** Bytes held by point storage (for the benchmarks and /metrics). */
+    std::size_t memory_bytes() const;
+
+private:
+    struct point {
+        float cpu_percent, minor_fps, major_fps, read_bps, write_bps;
+        std::uint32_t rss_pages, vms_pages, shared_pages, num_threads;
+    };
+    struct track {
+        std::uint64_t first_sweep = 0; // sweep index of points.front()
+        std::deque<point> points;
+    };
+    struct key_hash {
+        std::size_t operator()(const process_key& k) const {
+            return std::hash<std::uint64_t>()(static_cast<std::uint64_t>(k.pid) << 40 ^ k.start_ticks);
+        }
+    };
+
+    /** Index range [lo, hi) of sweeps whose time lies in [from, to]. */
+    std::pair<std::uint64_t, std::uint64_t> sweep_range(double from, double to) const;
+
+    std::size_t capacity_;
+    long page_size_;
+    std::uint64_t next_sweep_ = 0;  // index the next appended sweep gets
+    std::deque<double> times_;      // times of sweeps [next_sweep_ - times_.size(), next_sweep_)
+    std::deque<std::array<float, system_column_count>> system_;
+    std::unordered_map<process_key, track, key_hash> procs_;
+    std::unordered_map<int, process_key> latest_by_pid_;
+};
+
+} // namespace procpulse::core

@@ -1,0 +1,68 @@
+#pragma once
+/**
+ * The REST API: the seed tutorial's endpoints, drop-in (same paths, JSON shapes, `success` flags
+ * and error texts), plus /healthz. Pure: a function of the request and the latest snapshot.
+ */
+#include "core/history.hpp"
+#include "core/snapshot.hpp"
+
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace procpulse::http {
+
+/** The server-wide watch list of the seed's monitor/add and monitor/remove. Thread-safe. */
+class watch_list {
+public:
+    /** Called after every change with the new list (persistence hooks in here). */
+    std::function<void(const std::vector<int>&)> on_change;
+
+    bool add(int pid);
+    bool remove(int pid);
+    bool contains(int pid) const;
+    std::vector<int> pids() const;
+    void assign(const std::vector<int>& pids);
+
+private:
+    void changed(std::unique_lock<std::mutex>& lock);
+    mutable std::mutex mutex_;
+    std::set<int> pids_;
+};
+
+struct api_response {
+    unsigned status = 200;
+    std::string body;
+    std::string content_type = "application/json";
+};
+
+/** What the API reads. */
+struct api_context {
+    core::snapshot_ptr latest; ///< null before the first sample
+    watch_list& watched;
+    double now = 0;            ///< wall clock, seconds since the epoch
+    double interval_seconds = 1;
+    /** History query for /api/processes/<pid>/history; nullopt = unknown process. */
+    std::function<std::optional<core::series>(int pid, std::optional<std::uint64_t> start,
+                                              double from, double to)>
+        history;
+    std::function<core::series(double from, double to)> system_history;
+};
+
+/** Handles /api/... and /healthz; nullopt for any other path. */
+std::optional<api_response> handle_api(std::string_view method, std::string_view target,
+                                       std::string_view body, api_context& ctx);
+
+/** Splits a request target into path and decoded query parameters. */
+struct target_parts {
+    std::string path;
+    std::vector<std::pair<std::string, std::string>> query;
+    std::optional<std::string> param(std::string_view name) const;
+};
+target_parts split_target(std::string_view target);
+
+} // namespace procpulse::http

@@ -1,0 +1,366 @@
+#include "protocol/session.hpp"
+
+#include "protocol/records.hpp"
+
+#include <boost/json/serialize.hpp>
+
+namespace procpulse::protocol {
+
+namespace json = boost::json;
+
+session_state::session_state(session_env& env, const server_info& info, const config::limits& lim)
+    : env_(env), info_(info), lim_(lim) {}
+
+session_state::~session_state() {
+    for (const auto& [pid, s] : subs_) env_.interest(pid, -1);
+    if (table_) env_.interest(0, -1);
+}
+
+json::object session_state::msg(std::string_view type) {
+    return message(type, ++seq_, info_.epoch);
+}
+
+std::string session_state::finish(json::object o) { return json::serialize(o); }
+
+std::string session_state::err(error_code code, std::string_view text,
+                               const std::optional<json::value>& ref) {
+    return finish(error(++seq_, info_.epoch, code, text, ref));
+}
+
+std::string session_state::hello(double now) {
+    return finish(protocol::hello(info_, lim_, ++seq_, now));
+}
+
+std::string session_state::rate_limited() {
+    return err(error_code::rate_limited,
+               "more than " + std::to_string(static_cast<int>(lim_.messages_per_sec)) +
+                   " messages per second; message dropped",
+               std::nullopt);
+}
+
+session_state::out session_state::on_message(std::string_view text, double now) {
+    auto r = decode_client_message(text, lim_);
+    if (auto* e = std::get_if<decode_error>(&r)) return {err(e->code, e->message, e->id)};
+    const auto& m = std::get<client_message>(r);
+    using k = client_message::kind;
+    switch (m.type) {
+    case k::ping: {
+        auto o = msg("pong");
+        if (m.id) o["ref"] = *m.id;
+        o["time"] = round_to(now, 3);
+        return {finish(std::move(o))};
+    }
+    case k::resync: return resync(m, now);
+    case k::history: return history(m);
+    case k::subscribe: return m.what == topic::none ? subscribe_pids(m, now) : subscribe_topic(m, now);
+    case k::unsubscribe: return m.what == topic::none ? unsubscribe_pids(m) : unsubscribe_topic(m);
+    }
+    return {};
+}
+
+std::optional<item> session_state::current(const tick& t, int pid, bool row) const {
+    const auto& map = row ? t.rows : t.procs;
+    if (auto it = map.find(pid); it != map.end()) return it->second;
+    const core::process_sample* p = t.snap->find(pid);
+    if (!p) return std::nullopt;
+    item i;
+    i.key = p->key;
+    i.record = std::make_shared<const json::object>(row ? table_row(*p) : process_record(*p));
+    return i;
+}
+
+session_state::out session_state::subscribe_pids(const client_message& m, double now) {
+    std::size_t fresh = 0;
+    for (int pid : m.pids) fresh += subs_.count(pid) ? 0 : 1;
+    if (subs_.size() + fresh > lim_.max_subscriptions)
+        return {err(error_code::limit,
+                    "subscribing would exceed " + std::to_string(lim_.max_subscriptions) +
+                        " processes on this connection",
+                    m.id)};
+    tick_ptr t = env_.latest_tick();
+    json::array ok, missing;
+    json::object procs, hist;
+    for (int pid : m.pids) {
+        std::optional<item> cur = t ? current(*t, pid, false) : std::nullopt;
+        if (!cur) {
+            missing.push_back(pid);
+            continue;
+        }
+        ok.push_back(pid);
+        auto [it, inserted] = subs_.try_emplace(pid);
+        if (inserted) env_.interest(pid, +1);
+        it->second.key = cur->key;
+        it->second.last = cur->record;
+        std::string key = std::to_string(pid);
+        procs[key] = *cur->record;
+        if (auto h = env_.process_history(cur->key))
+            hist[key] = series_json(*h, core::process_columns, core::process_column_count);
+        std::erase(pending_removals_, pid);
+    }
+    auto ack = msg("ack");
+    if (m.id) ack["ref"] = *m.id;
+    ack["op"] = "subscribe";
+    ack["pids"] = ok;
+    ack["not_found"] = std::move(missing);
+    out res{finish(std::move(ack))};
+    if (!ok.empty()) {
+        auto snap = msg("snapshot");
+        if (m.id) snap["ref"] = *m.id;
+        snap["time"] = round_to(t ? t->time : now, 3);
+        snap["full"] = false;
+        snap["state"] = json::object{{"processes", std::move(procs)}};
+        snap["history"] = json::object{{"processes", std::move(hist)}};
+        res.push_back(finish(std::move(snap)));
+    }
+    return res;
+}
+
+session_state::out session_state::unsubscribe_pids(const client_message& m) {
+    json::array removed, missing;
+    for (int pid : m.pids) {
+        auto it = subs_.find(pid);
+        if (it == subs_.end()) {
+            missing.push_back(pid);
+            continue;
+        }
+        subs_.erase(it);
+        env_.interest(pid, -1);
+        pending_removals_.push_back(pid);
+        removed.push_back(pid);
+    }
+    auto ack = msg("ack");
+    if (m.id) ack["ref"] = *m.id;
+    ack["op"] = "unsubscribe";
+    ack["pids"] = std::move(removed);
+    ack["not_found"] = std::move(missing);
+    return {finish(std::move(ack))};
+}
+
+json::object session_state::table_doc(const tick& t, bool null_stale) {
+    auto sel = t.selection(table_->params);
+    json::object rows;
+    std::map<int, record_ptr> now_rows;
+    for (const auto* p : sel->rows) {
+        auto cur = current(t, p->key.pid, true);
+        if (!cur) continue;
+        rows[std::to_string(p->key.pid)] = *cur->record;
+        now_rows.emplace(p->key.pid, cur->record);
+    }
+    if (null_stale)
+        for (const auto& [pid, r] : table_->rows)
+            if (!now_rows.count(pid)) rows[std::to_string(pid)] = nullptr;
+    table_->rows = std::move(now_rows);
+    table_->total = sel->total;
+    const auto& pr = table_->params;
+    return json::object{{"sort", pr.sort},
+                        {"order", pr.descending ? "desc" : "asc"},
+                        {"limit", pr.limit},
+                        {"filter", pr.filter},
+                        {"kernel_threads", pr.kernel_threads},
+                        {"total", sel->total},
+                        {"rows", std::move(rows)}};
+}
+
+session_state::out session_state::subscribe_topic(const client_message& m, double now) {
+    tick_ptr t = env_.latest_tick();
+    auto ack = msg("ack");
+    if (m.id) ack["ref"] = *m.id;
+    ack["op"] = "subscribe";
+    ack["topic"] = m.what == topic::system ? "system" : "processes";
+    ack["pids"] = json::array();
+    ack["not_found"] = json::array();
+    out res{finish(std::move(ack))};
+    json::object state, hist;
+    if (m.what == topic::system) {
+        system_ = true;
+        system_removed_ = false;
+        if (t) {
+            system_last_ = t->system.record;
+            state["system"] = *t->system.record;
+        }
+        hist["system"] = series_json(env_.system_history(), core::system_columns,
+                                     core::system_column_count);
+    } else {
+        if (!table_) {
+            env_.interest(0, +1);
+            table_.emplace();
+        }
+        table_removed_ = false;
+        table_->params = m.table;
+        if (t) state["table"] = table_doc(*t, true);
+    }
+    auto snap = msg("snapshot");
+    if (m.id) snap["ref"] = *m.id;
+    snap["time"] = round_to(t ? t->time : now, 3);
+    snap["full"] = false;
+    snap["state"] = std::move(state);
+    snap["history"] = std::move(hist);
+    res.push_back(finish(std::move(snap)));
+    return res;
+}
+
+session_state::out session_state::unsubscribe_topic(const client_message& m) {
+    if (m.what == topic::system) {
+        if (system_) system_removed_ = true;
+        system_ = false;
+        system_last_.reset();
+    } else if (table_) {
+        env_.interest(0, -1);
+        table_.reset();
+        table_removed_ = true;
+    }
+    auto ack = msg("ack");
+    if (m.id) ack["ref"] = *m.id;
+    ack["op"] = "unsubscribe";
+    ack["topic"] = m.what == topic::system ? "system" : "processes";
+    ack["pids"] = json::array();
+    ack["not_found"] = json::array();
+    return {finish(std::move(ack))};
+}
+
+session_state::out session_state::resync(const client_message& m, double now) {
+    tick_ptr t = env_.latest_tick();
+    json::object state, procs, hist, phist;
+    out res;
+    pending_removals_.clear();
+    system_removed_ = table_removed_ = false;
+    for (auto it = subs_.begin(); it != subs_.end();) {
+        auto cur = t ? current(*t, it->first, false) : std::nullopt;
+        if (t && (!cur || cur->key != it->second.key)) { // ended while the client was away
+            auto g = msg("gone");
+            g["pid"] = it->first;
+            g["start"] = it->second.key.start_ticks;
+            g["reason"] = cur ? "pid_reused" : "exited";
+            g["time"] = round_to(t->time, 3);
+            if (it->second.last) g["last"] = *it->second.last;
+            res.push_back(finish(std::move(g)));
+            env_.interest(it->first, -1);
+            it = subs_.erase(it);
+            continue;
+        }
+        if (cur) {
+            it->second.last = cur->record;
+            std::string key = std::to_string(it->first);
+            procs[key] = *cur->record;
+            if (auto h = env_.process_history(cur->key))
+                phist[key] = series_json(*h, core::process_columns, core::process_column_count);
+        }
+        ++it;
+    }
+    state["processes"] = std::move(procs);
+    hist["processes"] = std::move(phist);
+    if (system_ && t) {
+        system_last_ = t->system.record;
+        state["system"] = *t->system.record;
+        hist["system"] = series_json(env_.system_history(), core::system_columns,
+                                     core::system_column_count);
+    }
+    if (table_ && t) {
+        table_->rows.clear();
+        state["table"] = table_doc(*t, false);
+    }
+    auto snap = msg("snapshot");
+    if (m.id) snap["ref"] = *m.id;
+    snap["time"] = round_to(t ? t->time : now, 3);
+    snap["full"] = true;
+    snap["state"] = std::move(state);
+    snap["history"] = std::move(hist);
+    res.push_back(finish(std::move(snap)));
+    return res;
+}
+
+session_state::out session_state::history(const client_message& m) {
+    double to = m.to.value_or(1e18), from = m.from.value_or(0);
+    if (from > to) return {err(error_code::bad_request, "\"from\" is after \"to\"", m.id)};
+    auto s = env_.query_history(m.pid, m.start, from, to);
+    if (!s)
+        return {err(error_code::no_such_process,
+                    "no history for pid " + std::to_string(m.pid), m.id)};
+    auto o = msg("history");
+    if (m.id) o["ref"] = *m.id;
+    o["pid"] = m.pid;
+    o["series"] = series_json(*s, core::process_columns, core::process_column_count);
+    return {finish(std::move(o))};
+}
+
+session_state::out session_state::on_tick(const tick& t) {
+    out res;
+    std::string procs;
+    for (auto it = subs_.begin(); it != subs_.end();) {
+        const int pid = it->first;
+        auto cur = current(t, pid, false);
+        if (!cur || cur->key != it->second.key) {
+            auto g = msg("gone");
+            g["pid"] = pid;
+            g["start"] = it->second.key.start_ticks;
+            g["reason"] = cur ? "pid_reused" : "exited";
+            g["time"] = round_to(t.time, 3);
+            if (it->second.last) g["last"] = *it->second.last;
+            res.push_back(finish(std::move(g)));
+            procs += (procs.empty() ? "\"" : ",\"") + std::to_string(pid) + "\":null";
+            env_.interest(pid, -1);
+            it = subs_.erase(it);
+            continue;
+        }
+        std::string frag;
+        if (append_patch(frag, it->second.last, *cur))
+            procs += (procs.empty() ? "\"" : ",\"") + std::to_string(pid) + "\":" + frag;
+        ++it;
+    }
+    for (int pid : pending_removals_)
+        procs += (procs.empty() ? "\"" : ",\"") + std::to_string(pid) + "\":null";
+    pending_removals_.clear();
+
+    std::string patch;
+    if (!procs.empty()) patch += "\"processes\":{" + procs + "}";
+    auto add = [&patch](std::string_view key, const std::string& value) {
+        if (!patch.empty()) patch += ',';
+        patch += '"';
+        patch += key;
+        patch += "\":";
+        patch += value;
+    };
+    if (system_) {
+        std::string frag;
+        if (append_patch(frag, system_last_, t.system)) add("system", frag);
+    } else if (system_removed_) {
+        add("system", "null");
+        system_removed_ = false;
+    }
+    if (table_) {
+        auto sel = t.selection(table_->params);
+        std::string rows;
+        std::map<int, record_ptr> next;
+        for (const auto* p : sel->rows) {
+            auto cur = current(t, p->key.pid, true);
+            if (!cur) continue;
+            record_ptr last;
+            if (auto it = table_->rows.find(p->key.pid); it != table_->rows.end()) last = it->second;
+            std::string frag;
+            if (append_patch(frag, last, *cur))
+                rows += (rows.empty() ? "\"" : ",\"") + std::to_string(p->key.pid) + "\":" + frag;
+            next.emplace(p->key.pid, last);
+        }
+        for (const auto& [pid, r] : table_->rows)
+            if (!next.count(pid)) rows += (rows.empty() ? "\"" : ",\"") + std::to_string(pid) + "\":null";
+        table_->rows = std::move(next);
+        std::string tab;
+        if (sel->total != table_->total) tab = "\"total\":" + std::to_string(sel->total);
+        table_->total = sel->total;
+        if (!rows.empty()) tab += (tab.empty() ? "" : ",") + std::string("\"rows\":{") + rows + "}";
+        if (!tab.empty()) add("table", "{" + tab + "}");
+    } else if (table_removed_) {
+        add("table", "null");
+        table_removed_ = false;
+    }
+    if (!patch.empty()) {
+        std::string d = "{\"type\":\"delta\",\"seq\":" + std::to_string(++seq_) + ",\"epoch\":" +
+                        json::serialize(json::string(info_.epoch)) +
+                        ",\"time\":" + json::serialize(json::value(round_to(t.time, 3))) +
+                        ",\"patch\":{" + patch + "}}";
+        res.push_back(std::move(d));
+    }
+    return res;
+}
+
+} // namespace procpulse::protocol

@@ -1,0 +1,101 @@
+#pragma once
+/**
+ * The protocol state of one WebSocket connection, free of I/O: what it subscribed to, what it was
+ * last sent, and the messages that answer a client frame or a tick. The transport owns one per
+ * connection and calls it from that connection's strand only.
+ */
+#include "core/history.hpp"
+#include "protocol/messages.hpp"
+#include "protocol/tick.hpp"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace procpulse::protocol {
+
+/** What a session needs from the rest of the server. Implementations must be thread-safe. */
+class session_env {
+public:
+    virtual ~session_env() = default;
+    /** The newest tick, or null before the first sample. */
+    virtual tick_ptr latest_tick() = 0;
+    /** Recent history of a process (the in-memory window). */
+    virtual std::optional<core::series> process_history(const core::process_key& key) = 0;
+    virtual core::series system_history() = 0;
+    /** History query (the `history` message); nullopt when the process is unknown. */
+    virtual std::optional<core::series> query_history(int pid, std::optional<std::uint64_t> start,
+                                                      double from, double to) = 0;
+    /** Registers (+1) or releases (-1) interest in a pid's record, or in table rows (pid 0). */
+    virtual void interest(int pid, int delta) = 0;
+};
+
+class session_state {
+public:
+    session_state(session_env& env, const server_info& info, const config::limits& lim);
+    ~session_state();
+    session_state(const session_state&) = delete;
+    session_state& operator=(const session_state&) = delete;
+
+    using out = std::vector<std::string>;
+
+    /** The `hello` message (first on every connection). */
+    std::string hello(double now);
+
+    /** Messages answering one client text frame; `now` is the wall clock in seconds. */
+    out on_message(std::string_view text, double now);
+
+    /** A refusal for a message the rate limiter dropped. */
+    std::string rate_limited();
+
+    /** Messages for a tick: `gone` for processes that ended, then at most one `delta`. */
+    out on_tick(const tick& t);
+
+    std::size_t subscription_count() const { return subs_.size(); }
+    std::uint64_t seq() const { return seq_; }
+
+private:
+    struct sub {
+        core::process_key key;
+        record_ptr last;
+    };
+    struct table_state {
+        table_params params;
+        std::map<int, record_ptr> rows; // last sent rows
+        std::size_t total = 0;
+        bool sent_params = false;
+    };
+
+    std::string finish(boost::json::object o);
+    boost::json::object msg(std::string_view type);
+    std::string err(error_code code, std::string_view text, const std::optional<boost::json::value>& ref);
+
+    out subscribe_pids(const client_message& m, double now);
+    out unsubscribe_pids(const client_message& m);
+    out subscribe_topic(const client_message& m, double now);
+    out unsubscribe_topic(const client_message& m);
+    out resync(const client_message& m, double now);
+    out history(const client_message& m);
+
+    /** Current record of a pid from a tick (shared item, or encoded on the spot). */
+    std::optional<item> current(const tick& t, int pid, bool row) const;
+    /** Table state document (full rows) from a tick; updates table_->rows. */
+    boost::json::object table_doc(const tick& t, bool null_stale);
+
+    session_env& env_;
+    const server_info& info_;
+    const config::limits& lim_;
+    std::uint64_t seq_ = 0;
+    std::map<int, sub> subs_;
+    std::vector<int> pending_removals_;
+    bool system_ = false;
+    bool system_removed_ = false;
+    record_ptr system_last_;
+    std::optional<table_state> table_;
+    bool table_removed_ = false;
+};
+
+} // namespace procpulse::protocol

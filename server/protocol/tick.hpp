@@ -1,0 +1,65 @@
+#pragma once
+/**
+ * One sample tick as the network side sees it: each record of interest encoded once, with its
+ * merge-patch fragment against the previous tick, shared read-only by every session.
+ */
+#include "core/snapshot.hpp"
+#include "protocol/messages.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace procpulse::protocol {
+
+using record_ptr = std::shared_ptr<const boost::json::object>;
+
+/** One encoded record and its patch from the previous tick's record of the same process. */
+struct item {
+    core::process_key key;
+    record_ptr record;
+    record_ptr prev;                         ///< the record it was diffed against (may be null)
+    std::shared_ptr<const std::string> frag; ///< serialized patch prev -> record; "" = unchanged
+};
+
+/** Immutable after build_tick, except for the selection cache (internally locked). */
+struct tick {
+    std::uint64_t number = 0;
+    double time = 0;
+    core::snapshot_ptr snap;
+    std::unordered_map<int, item> procs; ///< process records of subscribed pids
+    std::unordered_map<int, item> rows;  ///< table rows of every process (when a table is open)
+    item system;
+
+    /** The table selection for these parameters, computed once per tick and shared. */
+    std::shared_ptr<const table_selection> selection(const table_params& p) const;
+
+private:
+    mutable std::mutex cache_mutex_;
+    mutable std::vector<std::pair<table_params, std::shared_ptr<const table_selection>>> cache_;
+};
+
+using tick_ptr = std::shared_ptr<const tick>;
+
+/** What the hub wants encoded in a tick. */
+struct tick_interest {
+    std::unordered_set<int> pids;
+    bool rows = false;
+};
+
+/** Encodes a snapshot into a tick, diffing against the previous tick (null for the first). */
+tick_ptr build_tick(const core::snapshot_ptr& snap, const tick* prev, const tick_interest& interest);
+
+/**
+ * Appends to `out` the patch that takes a client from `last` to `cur` (nothing when equal) and
+ * makes `last` = `cur`. Uses the tick's shared fragment when the client was exactly one tick
+ * behind; otherwise diffs on the spot. Returns true when something was appended.
+ */
+bool append_patch(std::string& out, record_ptr& last, const item& cur);
+
+} // namespace procpulse::protocol

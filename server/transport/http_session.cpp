@@ -1,0 +1,204 @@
+#include "transport/http_session.hpp"
+
+#include "http/prometheus.hpp"
+#include "transport/hub.hpp"
+#include "transport/ws_session.hpp"
+#include "util/log.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <chrono>
+
+namespace procpulse::transport {
+
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+
+http_session::http_session(net::ip::tcp::socket&& socket, server_context& ctx,
+                           std::unique_ptr<connection_limiter::slot> slot, std::string peer)
+    : stream_(std::move(socket)), ctx_(ctx), slot_(std::move(slot)), peer_(std::move(peer)) {}
+
+void http_session::run() {
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+}
+
+void http_session::do_read() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(ctx_.cfg.lim.max_header_bytes));
+    parser_->body_limit(ctx_.cfg.lim.max_body_bytes);
+    stream_.expires_after(ctx_.cfg.lim.handshake_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      beast::bind_front_handler(&http_session::on_read, shared_from_this()));
+}
+
+namespace {
+
+std::shared_ptr<bhttp::response<bhttp::string_body>> make(unsigned status, std::string body,
+                                                          std::string_view type, unsigned version,
+                                                          bool keep_alive) {
+    auto res = std::make_shared<bhttp::response<bhttp::string_body>>(
+        static_cast<bhttp::status>(status), version);
+    res->set(bhttp::field::server, "procpulse");
+    res->set(bhttp::field::content_type, type);
+    res->set("X-Content-Type-Options", "nosniff");
+    res->keep_alive(keep_alive);
+    res->body() = std::move(body);
+    res->prepare_payload();
+    return res;
+}
+
+std::string json_error(std::string_view text) {
+    return boost::json::serialize(boost::json::object{{"success", false}, {"error", text}});
+}
+
+std::optional<std::string_view> header(const bhttp::request<bhttp::string_body>& req,
+                                       bhttp::field f) {
+    auto it = req.find(f);
+    if (it == req.end()) return std::nullopt;
+    return std::string_view(it->value().data(), it->value().size());
+}
+
+} // namespace
+
+void http_session::on_read(beast::error_code ec, std::size_t) {
+    if (ec == bhttp::error::end_of_stream) return do_close();
+    if (ec == bhttp::error::body_limit) {
+        return send(make(413, json_error("Request body too large"), "application/json", 11, false));
+    }
+    if (ec == bhttp::error::header_limit) {
+        return send(make(431, json_error("Request headers too large"), "application/json", 11, false));
+    }
+    if (ec) {
+        if (ec != net::error::operation_aborted && ec != beast::error::timeout)
+            log::debug(peer_ + ": http read: " + ec.message());
+        if (ec == beast::error::timeout || ec == bhttp::error::bad_method ||
+            ec == bhttp::error::bad_target || ec == bhttp::error::bad_version)
+            return send(make(400, json_error("Bad request"), "application/json", 11, false));
+        return;
+    }
+    request req = parser_->release();
+    const std::string_view host = header(req, bhttp::field::host).value_or("");
+    if (!http::host_allowed(host, ctx_.addr)) {
+        log::info(peer_ + ": refused Host '" + std::string(host) + "'");
+        return send(make(403, json_error("Host not allowed"), "application/json", req.version(), false));
+    }
+    if (websocket::is_upgrade(req)) {
+        std::string_view target(req.target().data(), req.target().size());
+        if (target.substr(0, target.find('?')) != "/ws")
+            return send(make(404, json_error("Not found"), "application/json", req.version(), false));
+        if (!http::origin_allowed(header(req, bhttp::field::origin), host, ctx_.cfg.allow_origins)) {
+            log::info(peer_ + ": refused WebSocket Origin '" +
+                      std::string(header(req, bhttp::field::origin).value_or("")) + "'");
+            return send(make(403, json_error("Origin not allowed"), "application/json", req.version(), false));
+        }
+        http::credentials cred{header(req, bhttp::field::authorization),
+                               header(req, bhttp::field::cookie),
+                               header(req, bhttp::field::sec_websocket_protocol)};
+        if (!http::authorized(cred, ctx_.cfg.token))
+            return send(make(401, json_error("Unauthorized"), "application/json", req.version(), false));
+        std::make_shared<ws_session>(std::move(stream_), ctx_.hub, ctx_.cfg, std::move(slot_),
+                                     std::move(peer_))
+            ->run(std::move(req));
+        return;
+    }
+    send(handle(req));
+}
+
+std::shared_ptr<http_session::response> http_session::handle(const request& req) {
+    const unsigned v = req.version();
+    const bool ka = req.keep_alive();
+    std::string_view target(req.target().data(), req.target().size());
+    std::string_view method(req.method_string().data(), req.method_string().size());
+    http::target_parts tp = http::split_target(target);
+    const auto& cfg = ctx_.cfg;
+
+    if (tp.path == "/auth" && cfg.token) {
+        auto given = tp.param("token");
+        if (!given || !http::equal_constant_time(*given, *cfg.token))
+            return make(401, json_error("Unauthorized"), "application/json", v, ka);
+        auto res = make(302, "", "text/plain", v, ka);
+        res->set(bhttp::field::location, "/");
+        res->set(bhttp::field::set_cookie, std::string(http::token_cookie) + "=" + *cfg.token +
+                                               "; HttpOnly; SameSite=Strict; Path=/");
+        return res;
+    }
+    http::credentials cred{header(req, bhttp::field::authorization), header(req, bhttp::field::cookie),
+                           std::nullopt};
+    if (tp.path != "/healthz" && !http::authorized(cred, cfg.token))
+        return make(401, json_error("Unauthorized: send Authorization: Bearer TOKEN or open /auth?token=TOKEN"),
+                    "application/json", v, ka);
+    // Cross-site requests that change state (CSRF): a browser always sends Origin on POST.
+    if (method != "GET" && method != "HEAD" &&
+        !http::origin_allowed(header(req, bhttp::field::origin), header(req, bhttp::field::host).value_or(""),
+                              cfg.allow_origins))
+        return make(403, json_error("Origin not allowed"), "application/json", v, ka);
+
+    if (tp.path == "/metrics") {
+        auto snap = ctx_.hub.latest_snapshot();
+        if (!snap) return make(503, "# no sample yet\n", "text/plain; version=0.0.4", v, ka);
+        http::server_stats st{ctx_.hub.session_count(), ctx_.hub.history_processes(),
+                              ctx_.hub.history_bytes(), ctx_.last_sweep_seconds.load()};
+        return make(200, http::prometheus_text(*snap, ctx_.watched.pids(), st),
+                    "text/plain; version=0.0.4; charset=utf-8", v, ka);
+    }
+
+    using namespace std::chrono;
+    http::api_context api{ctx_.hub.latest_snapshot(), ctx_.watched,
+                          duration_cast<microseconds>(system_clock::now().time_since_epoch()).count() / 1e6,
+                          static_cast<double>(cfg.interval.count()) / 1000.0,
+                          [this](int pid, std::optional<std::uint64_t> start, double from, double to) {
+                              return ctx_.hub.query_history(pid, start, from, to);
+                          },
+                          [this](double from, double to) { return ctx_.hub.system_range(from, to); }};
+    if (auto r = http::handle_api(method, target, req.body(), api)) {
+        auto res = make(r->status, std::move(r->body), r->content_type, v, ka);
+        res->set(bhttp::field::cache_control, "no-store");
+        if (method == "HEAD") res->body().clear();
+        return res;
+    }
+    if (method != "GET" && method != "HEAD")
+        return make(405, json_error("Method not allowed"), "application/json", v, ka);
+    auto f = ctx_.files.lookup(tp.path);
+    if (!f) return make(404, json_error("Not found"), "application/json", v, ka);
+    auto res = make(200, std::move(f->body), f->content_type, v, ka);
+    if (f->html) {
+        res->set("Content-Security-Policy", "frame-ancestors " + cfg.allow_embed);
+        res->set(bhttp::field::cache_control, "no-cache");
+    } else if (tp.path.rfind("/assets/", 0) == 0) {
+        res->set(bhttp::field::cache_control, "public, max-age=31536000, immutable");
+    }
+    if (method == "HEAD") {
+        auto len = res->body().size();
+        res->body().clear();
+        res->content_length(len);
+    }
+    return res;
+}
+
+void http_session::send(std::shared_ptr<response> res) {
+    res_ = std::move(res);
+    bool ka = res_->keep_alive();
+    bhttp::async_write(stream_, *res_,
+                       beast::bind_front_handler(&http_session::on_write, shared_from_this(), ka));
+}
+
+void http_session::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+    if (ec) return log::debug(peer_ + ": http write: " + ec.message());
+    res_.reset();
+    if (!keep_alive) return do_close();
+    do_read();
+}
+
+void http_session::do_close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
+}
+
+} // namespace procpulse::transport

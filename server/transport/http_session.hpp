@@ -1,0 +1,60 @@
+#pragma once
+/** One HTTP connection: REST API, static files, /metrics, and the upgrade to WebSocket at /ws. */
+#include "config/config.hpp"
+#include "http/api.hpp"
+#include "http/security.hpp"
+#include "http/static_files.hpp"
+#include "transport/limits.hpp"
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+
+namespace procpulse::transport {
+
+class hub;
+
+/** What every connection shares. Lives as long as the server. */
+struct server_context {
+    const config::config& cfg;
+    transport::hub& hub;
+    http::watch_list& watched;
+    http::static_files files;
+    http::listen_address addr;
+    connection_limiter limiter;
+    std::atomic<double> last_sweep_seconds{0};
+};
+
+class http_session : public std::enable_shared_from_this<http_session> {
+public:
+    http_session(boost::asio::ip::tcp::socket&& socket, server_context& ctx,
+                 std::unique_ptr<connection_limiter::slot> slot, std::string peer);
+    void run();
+
+private:
+    using request = boost::beast::http::request<boost::beast::http::string_body>;
+    using response = boost::beast::http::response<boost::beast::http::string_body>;
+
+    void do_read();
+    void on_read(boost::beast::error_code ec, std::size_t bytes);
+    void send(std::shared_ptr<response> res);
+    void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
+    void do_close();
+    std::shared_ptr<response> handle(const request& req);
+
+    boost::beast::tcp_stream stream_;
+    boost::beast::flat_buffer buffer_;
+    std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+    server_context& ctx_;
+    std::unique_ptr<connection_limiter::slot> slot_;
+    std::string peer_;
+    std::shared_ptr<response> res_;
+};
+
+} // namespace procpulse::transport

@@ -1,0 +1,120 @@
+#include "transport/hub.hpp"
+
+#include "transport/ws_session.hpp"
+
+#include <vector>
+
+namespace procpulse::transport {
+
+hub::hub(protocol::server_info info, std::size_t history_points, long page_size)
+    : info_(std::move(info)), history_(history_points, page_size) {}
+
+void hub::publish(const core::snapshot_ptr& snap) {
+    {
+        std::lock_guard lock(history_mutex_);
+        history_.append(*snap);
+    }
+    protocol::tick_interest want;
+    {
+        std::lock_guard lock(interest_mutex_);
+        for (const auto& [pid, n] : interest_) {
+            if (n <= 0) continue;
+            if (pid == 0) want.rows = true;
+            else want.pids.insert(pid);
+        }
+    }
+    protocol::tick_ptr prev = latest_tick();
+    protocol::tick_ptr t = protocol::build_tick(snap, prev.get(), want);
+    {
+        std::lock_guard lock(tick_mutex_);
+        latest_ = t;
+    }
+    // Copy the sessions under the lock, deliver after releasing it.
+    std::vector<std::weak_ptr<ws_session>> targets;
+    {
+        std::lock_guard lock(sessions_mutex_);
+        targets.reserve(sessions_.size());
+        for (const auto& [raw, weak] : sessions_) targets.push_back(weak);
+    }
+    for (const auto& w : targets)
+        if (auto s = w.lock()) s->deliver(t);
+}
+
+void hub::join(const std::shared_ptr<ws_session>& s) {
+    std::lock_guard lock(sessions_mutex_);
+    sessions_.emplace(s.get(), s);
+}
+
+void hub::leave(ws_session* s) {
+    std::lock_guard lock(sessions_mutex_);
+    sessions_.erase(s);
+}
+
+void hub::close_all() {
+    std::vector<std::weak_ptr<ws_session>> targets;
+    {
+        std::lock_guard lock(sessions_mutex_);
+        for (const auto& [raw, weak] : sessions_) targets.push_back(weak);
+    }
+    for (const auto& w : targets)
+        if (auto s = w.lock()) s->shutdown();
+}
+
+std::size_t hub::session_count() const {
+    std::lock_guard lock(sessions_mutex_);
+    return sessions_.size();
+}
+
+protocol::tick_ptr hub::latest_tick() {
+    std::lock_guard lock(tick_mutex_);
+    return latest_;
+}
+
+core::snapshot_ptr hub::latest_snapshot() {
+    auto t = latest_tick();
+    return t ? t->snap : nullptr;
+}
+
+std::optional<core::series> hub::process_history(const core::process_key& key) {
+    std::lock_guard lock(history_mutex_);
+    return history_.process(key, 0, 1e18);
+}
+
+core::series hub::system_history() {
+    std::lock_guard lock(history_mutex_);
+    return history_.system(0, 1e18);
+}
+
+core::series hub::system_range(double from, double to) {
+    std::lock_guard lock(history_mutex_);
+    return history_.system(from, to);
+}
+
+std::optional<core::series> hub::query_history(int pid, std::optional<std::uint64_t> start,
+                                               double from, double to) {
+    std::lock_guard lock(history_mutex_);
+    std::optional<core::process_key> key;
+    if (start) key = core::process_key{pid, *start};
+    else key = history_.latest_key(pid);
+    if (!key) return std::nullopt;
+    return history_.process(*key, from, to);
+}
+
+void hub::interest(int pid, int delta) {
+    std::lock_guard lock(interest_mutex_);
+    int& n = interest_[pid];
+    n += delta;
+    if (n <= 0) interest_.erase(pid);
+}
+
+std::size_t hub::history_bytes() {
+    std::lock_guard lock(history_mutex_);
+    return history_.memory_bytes();
+}
+
+std::size_t hub::history_processes() {
+    std::lock_guard lock(history_mutex_);
+    return history_.process_count();
+}
+
+} // namespace procpulse::transport

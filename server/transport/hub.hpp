@@ -1,0 +1,63 @@
+#pragma once
+/**
+ * The hub: turns each snapshot into a tick (records encoded once, on the sampler thread), keeps
+ * the in-memory history, and fans ticks out to the WebSocket sessions. Implements the session
+ * environment; every member is thread-safe.
+ */
+#include "core/history.hpp"
+#include "protocol/session.hpp"
+#include "protocol/tick.hpp"
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+namespace procpulse::transport {
+
+class ws_session;
+
+class hub : public protocol::session_env {
+public:
+    hub(protocol::server_info info, std::size_t history_points, long page_size);
+
+    /** Called by the sampler thread for every snapshot. */
+    void publish(const core::snapshot_ptr& snap);
+
+    void join(const std::shared_ptr<ws_session>& s);
+    void leave(ws_session* s);
+    /** Asks every session to close with 1001 (going away). */
+    void close_all();
+    std::size_t session_count() const;
+
+    const protocol::server_info& info() const { return info_; }
+
+    // session_env
+    protocol::tick_ptr latest_tick() override;
+    std::optional<core::series> process_history(const core::process_key& key) override;
+    core::series system_history() override;
+    std::optional<core::series> query_history(int pid, std::optional<std::uint64_t> start,
+                                              double from, double to) override;
+    void interest(int pid, int delta) override;
+
+    core::series system_range(double from, double to);
+    std::size_t history_bytes();
+    std::size_t history_processes();
+    core::snapshot_ptr latest_snapshot();
+
+private:
+    protocol::server_info info_;
+    mutable std::mutex sessions_mutex_;
+    std::unordered_map<ws_session*, std::weak_ptr<ws_session>> sessions_;
+
+    std::mutex interest_mutex_;
+    std::unordered_map<int, int> interest_; // pid -> sessions; 0 = table rows
+
+    std::mutex tick_mutex_;
+    protocol::tick_ptr latest_;
+
+    std::mutex history_mutex_;
+    core::history history_;
+};
+
+} // namespace procpulse::transport

@@ -1,0 +1,62 @@
+#include "transport/listener.hpp"
+
+#include "util/log.hpp"
+
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+
+namespace procpulse::transport {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+
+listener::listener(net::io_context& ioc, tcp::endpoint endpoint, server_context& ctx)
+    : ioc_(ioc), acceptor_(net::make_strand(ioc)), ctx_(ctx) {
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(net::socket_base::reuse_address(true));
+    if (endpoint.address().is_v6()) acceptor_.set_option(net::ip::v6_only(false));
+    acceptor_.bind(endpoint);
+    acceptor_.listen(net::socket_base::max_listen_connections);
+}
+
+tcp::endpoint listener::local_endpoint() const { return acceptor_.local_endpoint(); }
+
+void listener::run() { do_accept(); }
+
+void listener::stop() {
+    net::post(acceptor_.get_executor(), [self = shared_from_this()] {
+        beast::error_code ec;
+        self->acceptor_.close(ec);
+    });
+}
+
+void listener::do_accept() {
+    acceptor_.async_accept(net::make_strand(ioc_),
+                           beast::bind_front_handler(&listener::on_accept, shared_from_this()));
+}
+
+void listener::on_accept(beast::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted) return;
+    if (ec) {
+        log::warn(std::string("accept: ") + ec.message());
+    } else {
+        beast::error_code e2;
+        auto remote = socket.remote_endpoint(e2);
+        std::string ip = e2 ? "?" : remote.address().to_string();
+        auto slot = ctx_.limiter.try_acquire(ip);
+        if (!slot) {
+            if (!refused_logged_) log::warn("connection limit reached, refusing " + ip);
+            refused_logged_ = true;
+            socket.close(e2);
+        } else {
+            refused_logged_ = false;
+            std::string peer = ip + ":" + std::to_string(e2 ? 0 : remote.port());
+            std::make_shared<http_session>(std::move(socket), ctx_, std::move(slot), std::move(peer))->run();
+        }
+    }
+    if (acceptor_.is_open()) do_accept();
+}
+
+} // namespace procpulse::transport
