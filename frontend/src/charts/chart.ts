@@ -1,0 +1,258 @@
+/**
+ * The one uPlot wrapper: a live time chart over a sliding window. Data arrives as typed-array views
+ * straight from the series rings (no copies); NaN marks unavailable values. setData() draws at most
+ * once per animation frame: extra calls within a frame only replace what the next frame draws.
+ * The chart follows its container's width, and destroy() frees the uPlot instance.
+ */
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { formatBytes, formatCount, formatPercent, formatNumber } from '../util/format';
+
+export type Unit = 'bytes' | 'bytesRate' | 'percent' | 'rate' | 'count' | 'load';
+
+export interface ChartSeries {
+  label: string;
+  /** A CSS colour, or `var(--name)` resolved when the chart is created. */
+  color: string;
+  fill?: boolean;
+}
+
+export interface ChartSpec {
+  title?: string;
+  unit: Unit;
+  series: ChartSeries[];
+  height?: number;
+  /** Show uPlot's legend with live values (default true). */
+  legend?: boolean;
+  /** Lowest top of the y range, so flat near-zero lines do not look like noise. */
+  minTop?: number;
+}
+
+/** Formats a value of a unit, as shown in legends and tooltips. */
+export function formatUnit(unit: Unit, v: number | null | undefined): string {
+  switch (unit) {
+    case 'bytes':
+      return formatBytes(v);
+    case 'bytesRate':
+      return v == null || Number.isNaN(v) ? '—' : `${formatBytes(v)}/s`;
+    case 'percent':
+      return formatPercent(v);
+    case 'rate':
+      return v == null || Number.isNaN(v) ? '—' : `${formatCount(v)}/s`;
+    case 'load':
+      return formatNumber(v, 2);
+    case 'count':
+      return formatCount(v);
+  }
+}
+
+/** Shorter labels for the y axis. */
+function axisLabel(unit: Unit, v: number): string {
+  switch (unit) {
+    case 'bytes':
+    case 'bytesRate':
+      return v === 0 ? '0' : formatBytes(v).replace('.00', '');
+    case 'percent':
+      return `${+v.toFixed(1)}%`;
+    case 'load':
+      return String(+v.toFixed(2));
+    default:
+      return formatCount(v);
+  }
+}
+
+/** Axis steps for byte values: 1, 2, 2.5, 5 … times powers of 1024, so ticks read "256 MiB". */
+const BYTE_INCRS: number[] = (() => {
+  const out: number[] = [];
+  for (let k = 0; k < 6; k++) {
+    for (const m of [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]) out.push(m * 1024 ** k);
+  }
+  return out;
+})();
+
+function cssColor(el: Element, color: string): string {
+  const m = /^var\((--[\w-]+)\)$/.exec(color);
+  if (!m) return color;
+  return getComputedStyle(el).getPropertyValue(m[1] as string).trim() || '#888';
+}
+
+function withAlpha(color: string, alpha: number): string {
+  const m = /^#([0-9a-f]{6})$/i.exec(color);
+  if (!m) return color;
+  const n = parseInt(m[1] as string, 16);
+  return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
+}
+
+/** Frame bookkeeping shared by all charts: which animation frame is being drawn. */
+let frameNo = 0;
+let frameTicking = false;
+function currentFrame(): number {
+  if (!frameTicking) {
+    frameTicking = true;
+    requestAnimationFrame(() => {
+      frameNo++;
+      frameTicking = false;
+    });
+  }
+  return frameNo;
+}
+
+export class TimeChart {
+  readonly el: HTMLElement;
+  private readonly spec: ChartSpec;
+  private plot: uPlot | null;
+  private readonly resizeObserver: ResizeObserver;
+  private x0 = 0;
+  private x1 = 1;
+  private y1 = 1;
+  private pending: uPlot.AlignedData | null = null;
+  private drawnFrame = -1;
+  private rafId = 0;
+
+  constructor(parent: HTMLElement, spec: ChartSpec) {
+    this.spec = spec;
+    this.el = document.createElement('div');
+    this.el.className = 'chart';
+    if (spec.title) {
+      const h = document.createElement('div');
+      h.className = 'chart-title';
+      h.textContent = spec.title;
+      this.el.append(h);
+    }
+    const body = document.createElement('div');
+    body.className = 'chart-body';
+    this.el.append(body);
+    parent.append(this.el);
+
+    const styleEl = this.el;
+    const axis = cssColor(styleEl, 'var(--chart-axis)');
+    const grid = cssColor(styleEl, 'var(--chart-grid)');
+    const font = '11px ui-sans-serif, system-ui, sans-serif';
+    const unit = spec.unit;
+    const fmt = (_u: uPlot, v: number | null): string => formatUnit(unit, v);
+
+    const opts: uPlot.Options = {
+      width: Math.max(200, body.clientWidth || parent.clientWidth || 400),
+      height: spec.height ?? 140,
+      padding: [6, 10, 0, 0],
+      legend: { show: spec.legend ?? true, live: true },
+      cursor: { drag: { x: false, y: false, setScale: false }, points: { size: 6 } },
+      scales: {
+        x: { time: true, range: () => [this.x0, this.x1] },
+        y: { range: () => [0, this.y1] },
+      },
+      axes: [
+        { stroke: axis, font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1, size: 3 }, space: 60 },
+        {
+          stroke: axis,
+          font,
+          size: 58,
+          space: 24,
+          grid: { stroke: grid, width: 1 },
+          ticks: { stroke: grid, width: 1, size: 3 },
+          ...(unit === 'bytes' || unit === 'bytesRate' ? { incrs: BYTE_INCRS } : {}),
+          values: (_u: uPlot, splits: number[]) => splits.map((v) => axisLabel(unit, v)),
+        },
+      ],
+      series: [
+        { value: (_u: uPlot, v: number | null) => (v == null ? '—' : new Date(v * 1000).toLocaleTimeString()) },
+        ...spec.series.map((s) => {
+          const stroke = cssColor(styleEl, s.color);
+          const o: uPlot.Series = { label: s.label, stroke, width: 1.5, value: fmt, points: { show: false } };
+          if (s.fill) o.fill = withAlpha(stroke, 0.12);
+          return o;
+        }),
+      ],
+    };
+    const empty: uPlot.AlignedData = [new Float64Array(0), ...spec.series.map(() => new Float64Array(0))];
+    this.plot = new uPlot(opts, empty, body);
+
+    this.resizeObserver = new ResizeObserver(() => {
+      const w = Math.floor(body.clientWidth);
+      if (this.plot && w > 0 && w !== this.plot.width) this.plot.setSize({ width: w, height: this.plot.height });
+    });
+    this.resizeObserver.observe(body);
+  }
+
+  /** Number of drawn points of the first series (for tests and diagnostics). */
+  get pointCount(): number {
+    const xs = this.plot?.data[0];
+    return xs ? xs.length : 0;
+  }
+
+  /**
+   * Shows `times` and one column per series over the last `windowSec` seconds ending at `end`
+   * (default: the newest time). Arrays are used as given, so pass views, not copies.
+   */
+  setData(times: Float64Array, columns: ArrayLike<number>[], windowSec: number, end?: number): void {
+    const last = times.length ? (times[times.length - 1] as number) : Date.now() / 1000;
+    this.x1 = end ?? last;
+    this.x0 = this.x1 - windowSec;
+    // Skip what lies left of the window (binary search: the times are sorted).
+    let lo = 0;
+    let hi = times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((times[mid] as number) < this.x0) lo = mid + 1;
+      else hi = mid;
+    }
+    const from = Math.max(0, lo - 1);
+    const xs = times.subarray(from);
+    let max = 0;
+    const ys = columns.map((c) => {
+      const col = c instanceof Float64Array ? c.subarray(from) : Float64Array.from(c).subarray(from);
+      for (let i = 0; i < col.length; i++) {
+        const v = col[i] as number;
+        if (v > max) max = v; // NaN compares false
+      }
+      return col;
+    });
+    this.y1 = niceTop(Math.max(max * 1.08, this.spec.minTop ?? 0), this.spec.unit);
+    this.pending = [xs, ...ys] as uPlot.AlignedData;
+    this.draw();
+  }
+
+  private draw(): void {
+    if (!this.plot || !this.pending) return;
+    const frame = currentFrame();
+    if (frame === this.drawnFrame) {
+      // Already drawn in this frame: draw the latest data in the next one.
+      if (!this.rafId) {
+        this.rafId = requestAnimationFrame(() => {
+          this.rafId = 0;
+          this.draw();
+        });
+      }
+      return;
+    }
+    this.drawnFrame = frame;
+    const data = this.pending;
+    this.pending = null;
+    this.plot.setData(data);
+  }
+
+  destroy(): void {
+    if (this.rafId) cancelAnimationFrame(this.rafId);
+    this.resizeObserver.disconnect();
+    this.plot?.destroy();
+    this.plot = null;
+    this.el.remove();
+  }
+}
+
+/** A round upper bound for the y axis. */
+export function niceTop(v: number, unit: Unit): number {
+  if (!(v > 0)) return unit === 'bytes' || unit === 'bytesRate' ? 1024 : 1;
+  if (unit === 'bytes' || unit === 'bytesRate') {
+    const p = 1024 ** Math.floor(Math.log(v) / Math.log(1024));
+    for (const m of [1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10, 12, 16, 20, 25, 32, 40, 50, 64, 80, 100, 128, 160, 200, 256, 320, 400, 512, 640, 800, 1024]) {
+      if (m * p >= v) return m * p;
+    }
+    return v;
+  }
+  const p = 10 ** Math.floor(Math.log10(v));
+  for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) {
+    if (m * p >= v) return m * p;
+  }
+  return v;
+}

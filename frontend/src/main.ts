@@ -1,0 +1,76 @@
+/**
+ * Wiring only: client -> store -> views. The same bundle serves the main page and the embed view
+ * (`/embed`, or embed.html with <body data-page="embed">).
+ */
+import './styles.css';
+import { ProcpulseClient } from './net/client';
+import { Store } from './state/store';
+import { formatUrl, parseUrl, type UrlState } from './state/url';
+import { App } from './views/app';
+import { EmbedView, parseEmbedParams } from './views/embed';
+import { applyTheme, storedTheme } from './views/theme';
+
+function startApp(root: HTMLElement): Store {
+  const client = new ProcpulseClient();
+  const store = new Store(client);
+  const url = parseUrl(location.search);
+  store.windowSec = url.windowSec;
+  store.compareMetric = url.metric;
+  store.sort = url.sort;
+  store.order = url.order;
+  store.filter = url.filter;
+  store.theme = url.theme ?? storedTheme();
+  for (const pid of url.watch) store.watch(pid);
+  if (url.view === 'process' && url.pid !== null) store.open('process', url.pid);
+  else store.open(url.view);
+
+  let lastUrl = location.search;
+  const syncUrl = (): void => {
+    const s: UrlState = {
+      watch: [...store.watched.keys()],
+      view: store.view,
+      pid: store.selectedPid,
+      windowSec: store.windowSec,
+      metric: store.compareMetric,
+      sort: store.sort,
+      order: store.order,
+      filter: store.filter,
+      theme: url.theme,
+    };
+    const next = formatUrl(s);
+    if (next !== lastUrl) {
+      lastUrl = next;
+      history.replaceState(null, '', `${location.pathname}${next}${location.hash}`);
+    }
+  };
+  const app = new App(root, store, syncUrl);
+  store.setRenderer((dirty) => app.render(dirty));
+  client.subscribeSystem();
+  store.pushTableQuery();
+  client.connect();
+  setInterval(() => store.tick(), 1000);
+  return store;
+}
+
+function startEmbed(root: HTMLElement): Store {
+  const params = parseEmbedParams(location.search);
+  document.documentElement.classList.add('embedded');
+  applyTheme(params.theme);
+  const client = new ProcpulseClient();
+  const store = new Store(client);
+  store.windowSec = params.windowSec;
+  store.theme = params.theme;
+  for (const pid of params.pids) store.watch(pid);
+  const view = new EmbedView(root, store, params);
+  applyTheme(params.theme, () => store.mark('theme'));
+  store.setRenderer((dirty) => view.render(dirty));
+  client.connect();
+  setInterval(() => store.tick(), 1000);
+  return store;
+}
+
+const root = document.getElementById('app') as HTMLElement;
+const embed = document.body.dataset.page === 'embed' || /\/embed(\.html)?\/?$/.test(location.pathname);
+const store = embed ? startEmbed(root) : startApp(root);
+// For the browser tests and for debugging from the console.
+(window as unknown as { procpulse: Store }).procpulse = store;

@@ -1,0 +1,335 @@
+/**
+ * The only place raw JSON becomes typed. Each server message is checked against protocol v1
+ * (shared/protocol.md): the envelope (`type`, `seq`, `epoch`), then the members of its kind. Record
+ * members are checked by a small schema; unknown members are dropped, `null` is kept (in a patch it
+ * means "remove"; in a record, "unavailable"). History columns become Float64Arrays, NaN for null.
+ */
+import type {
+  AckMsg,
+  DeltaMsg,
+  ErrorMsg,
+  GoneMsg,
+  HelloMsg,
+  HistoryBlock,
+  HistoryColumns,
+  PongMsg,
+  ProcessRecord,
+  Ref,
+  ServerMessage,
+  SnapshotMsg,
+} from './types';
+
+export type Decoded =
+  | { ok: true; msg: ServerMessage }
+  | { ok: false; error: string; /** present when the envelope was readable */ seq?: number; epoch?: string; type?: string };
+
+type Obj = Record<string, unknown>;
+
+class DecodeError extends Error {}
+
+function fail(path: string, what: string): never {
+  throw new DecodeError(`${path}: ${what}`);
+}
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function num(o: Obj, key: string, path: string): number {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${path}.${key}`, 'expected a number');
+  return v;
+}
+
+function optNum(o: Obj, key: string, path: string): number | undefined {
+  return o[key] === undefined ? undefined : num(o, key, path);
+}
+
+function str(o: Obj, key: string, path: string): string {
+  const v = o[key];
+  if (typeof v !== 'string') fail(`${path}.${key}`, 'expected a string');
+  return v;
+}
+
+function obj(o: Obj, key: string, path: string): Obj {
+  const v = o[key];
+  if (!isObj(v)) fail(`${path}.${key}`, 'expected an object');
+  return v;
+}
+
+function optRef(o: Obj): Ref | undefined {
+  const v = o.ref;
+  return typeof v === 'number' || typeof v === 'string' ? v : undefined;
+}
+
+function pidList(o: Obj, key: string, path: string): number[] {
+  const v = o[key];
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) fail(`${path}.${key}`, 'expected an array');
+  return v.map((p, i) => {
+    if (typeof p !== 'number' || !Number.isInteger(p)) fail(`${path}.${key}[${i}]`, 'expected a PID');
+    return p;
+  });
+}
+
+// ---- record schemas ---------------------------------------------------------------------------
+
+/** n: number, s: string, b: boolean, sa: string[], na: (number|null)[], or a nested schema. */
+type Kind = 'n' | 's' | 'b' | 'sa' | 'na' | Schema;
+interface Schema {
+  [member: string]: Kind;
+}
+
+const PROCESS: Schema = {
+  pid: 'n', ppid: 'n', start: 'n', name: 's', cmdline: 's', username: 's', uid: 'n', status: 's',
+  create_time: 'n', nice: 'n', num_threads: 'n', kernel_thread: 'b', zombie: 'b', cpu_percent: 'n',
+  cpu_user: 'n', cpu_system: 'n', rss: 'n', vms: 'n', shared: 'n', text: 'n', data: 'n',
+  memory_percent: 'n', minor_faults: 'n', major_faults: 'n', minor_faults_per_sec: 'n',
+  major_faults_per_sec: 'n', ctx_switches_voluntary: 'n', ctx_switches_involuntary: 'n',
+  read_bytes: 'n', write_bytes: 'n', read_chars: 'n', write_chars: 'n', read_count: 'n',
+  write_count: 'n', read_bytes_per_sec: 'n', write_bytes_per_sec: 'n', unavailable: 'sa',
+};
+
+const SYSTEM: Schema = {
+  timestamp: 'n',
+  memory: { total: 'n', available: 'n', used: 'n', free: 'n', percent: 'n', buffers: 'n', cached: 'n', shared: 'n' },
+  swap: { total: 'n', used: 'n', free: 'n', percent: 'n', in_pages_per_sec: 'n', out_pages_per_sec: 'n' },
+  cpu: { count: 'n', percent: 'n', per_core: 'na' },
+  load: 'na', uptime: 'n', boot_time: 'n', process_count: 'n', thread_count: 'n',
+  procs_running: 'n', procs_blocked: 'n', minor_faults_per_sec: 'n', major_faults_per_sec: 'n',
+  ctx_switches_per_sec: 'n',
+};
+
+const ROW: Schema = {
+  pid: 'n', start: 'n', name: 's', username: 's', status: 's', cpu_percent: 'n', rss: 'n', vms: 'n',
+  shared: 'n', memory_percent: 'n', num_threads: 'n', faults_per_sec: 'n', kernel_thread: 'b',
+  cmdline: 's',
+};
+
+const TABLE_PARAMS: Schema = { sort: 's', order: 's', limit: 'n', filter: 's', kernel_threads: 'b', total: 'n' };
+
+function checkValue(v: unknown, kind: Kind, path: string): unknown {
+  if (v === null) return null;
+  switch (kind) {
+    case 'n':
+      if (typeof v !== 'number' || !Number.isFinite(v)) fail(path, 'expected a number');
+      return v;
+    case 's':
+      if (typeof v !== 'string') fail(path, 'expected a string');
+      return v;
+    case 'b':
+      if (typeof v !== 'boolean') fail(path, 'expected a boolean');
+      return v;
+    case 'sa':
+      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) fail(path, 'expected an array of strings');
+      return v;
+    case 'na':
+      if (!Array.isArray(v) || v.some((x) => x !== null && typeof x !== 'number')) fail(path, 'expected an array of numbers');
+      return v;
+    default:
+      return record(v, kind, path);
+  }
+}
+
+/** Copies the known members of `v`, checked against `schema`; unknown members are dropped. */
+function record(v: unknown, schema: Schema, path: string): Obj {
+  if (!isObj(v)) fail(path, 'expected an object');
+  const out: Obj = {};
+  for (const key in v) {
+    const kind = schema[key];
+    if (kind !== undefined) out[key] = checkValue(v[key], kind, `${path}.${key}`);
+  }
+  return out;
+}
+
+/** A map keyed by decimal PID strings; each value a record (or null = removed). */
+function pidMap(v: unknown, schema: Schema, path: string): Record<string, Obj | null> {
+  if (!isObj(v)) fail(path, 'expected an object keyed by PID');
+  const out: Record<string, Obj | null> = {};
+  for (const key in v) {
+    if (!/^[0-9]+$/.test(key)) fail(`${path}.${key}`, 'expected a PID key');
+    const rec = v[key];
+    out[key] = rec === null ? null : record(rec, schema, `${path}.${key}`);
+  }
+  return out;
+}
+
+/** A state document or a patch of one. */
+function statePatch(v: unknown, path: string): Obj {
+  if (!isObj(v)) fail(path, 'expected an object');
+  const out: Obj = {};
+  if ('processes' in v) out.processes = v.processes === null ? null : pidMap(v.processes, PROCESS, `${path}.processes`);
+  if ('system' in v) out.system = v.system === null ? null : record(v.system, SYSTEM, `${path}.system`);
+  if ('table' in v) {
+    const t = v.table;
+    if (t === null) out.table = null;
+    else {
+      const table = record(t, TABLE_PARAMS, `${path}.table`);
+      if (isObj(t) && 'rows' in t) table.rows = t.rows === null ? null : pidMap(t.rows, ROW, `${path}.table.rows`);
+      out.table = table;
+    }
+  }
+  return out;
+}
+
+function columns(v: unknown, path: string): HistoryColumns {
+  if (!isObj(v)) fail(path, 'expected history columns');
+  const t = v.t;
+  if (!Array.isArray(t)) fail(`${path}.t`, 'expected an array');
+  const n = t.length;
+  const ts = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = t[i];
+    if (typeof x !== 'number') fail(`${path}.t[${i}]`, 'expected a number');
+    ts[i] = x;
+  }
+  const cols: Record<string, Float64Array> = {};
+  for (const key in v) {
+    if (key === 't') continue;
+    const col = v[key];
+    if (!Array.isArray(col)) continue; // unknown non-column members are ignored
+    if (col.length !== n) fail(`${path}.${key}`, `has ${col.length} values for ${n} times`);
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const x = col[i];
+      if (x === null) out[i] = NaN;
+      else if (typeof x === 'number') out[i] = x;
+      else fail(`${path}.${key}[${i}]`, 'expected a number or null');
+    }
+    cols[key] = out;
+  }
+  return { t: ts, cols };
+}
+
+function history(v: unknown, path: string): HistoryBlock {
+  const out: HistoryBlock = { processes: {} };
+  if (v === undefined || v === null) return out;
+  if (!isObj(v)) fail(path, 'expected an object');
+  if (isObj(v.processes)) {
+    for (const pid in v.processes) out.processes[pid] = columns(v.processes[pid], `${path}.processes.${pid}`);
+  }
+  if (v.system !== undefined && v.system !== null) out.system = columns(v.system, `${path}.system`);
+  return out;
+}
+
+// ---- messages ---------------------------------------------------------------------------------
+
+function body(type: string, o: Obj, seq: number, epoch: string): ServerMessage | null {
+  const p = type;
+  switch (type) {
+    case 'hello': {
+      const limits = isObj(o.limits) ? o.limits : {};
+      const l: HelloMsg['limits'] = {};
+      for (const k of ['max_message_bytes', 'max_subscriptions', 'messages_per_sec', 'message_burst', 'max_process_limit'] as const) {
+        const x = limits[k];
+        if (typeof x === 'number') l[k] = x;
+      }
+      const m: HelloMsg = {
+        type, seq, epoch,
+        protocol: num(o, 'protocol', p),
+        server: typeof o.server === 'string' ? o.server : '',
+        host: typeof o.host === 'string' ? o.host : '',
+        interval_ms: num(o, 'interval_ms', p),
+        history_ms: optNum(o, 'history_ms', p) ?? 0,
+        cpu_count: optNum(o, 'cpu_count', p) ?? 0,
+        page_size: optNum(o, 'page_size', p) ?? 0,
+        mem_total: optNum(o, 'mem_total', p) ?? 0,
+        time: optNum(o, 'time', p) ?? 0,
+        limits: l,
+      };
+      return m;
+    }
+    case 'ack': {
+      const op = str(o, 'op', p);
+      if (op !== 'subscribe' && op !== 'unsubscribe') fail(`${p}.op`, 'expected subscribe or unsubscribe');
+      const m: AckMsg = { type, seq, epoch, op, pids: pidList(o, 'pids', p), not_found: pidList(o, 'not_found', p) };
+      const ref = optRef(o);
+      if (ref !== undefined) m.ref = ref;
+      if (typeof o.topic === 'string') m.topic = o.topic;
+      return m;
+    }
+    case 'snapshot': {
+      const m: SnapshotMsg = {
+        type, seq, epoch,
+        time: num(o, 'time', p),
+        full: o.full === true,
+        state: statePatch(obj(o, 'state', p), `${p}.state`) as SnapshotMsg['state'],
+        history: history(o.history, `${p}.history`),
+      };
+      const ref = optRef(o);
+      if (ref !== undefined) m.ref = ref;
+      return m;
+    }
+    case 'delta': {
+      const m: DeltaMsg = {
+        type, seq, epoch,
+        time: num(o, 'time', p),
+        patch: statePatch(obj(o, 'patch', p), `${p}.patch`) as DeltaMsg['patch'],
+      };
+      return m;
+    }
+    case 'gone': {
+      const m: GoneMsg = {
+        type, seq, epoch,
+        pid: num(o, 'pid', p),
+        reason: typeof o.reason === 'string' ? o.reason : 'exited',
+        time: optNum(o, 'time', p) ?? 0,
+      };
+      const start = optNum(o, 'start', p);
+      if (start !== undefined) m.start = start;
+      if (o.last !== undefined && o.last !== null) m.last = record(o.last, PROCESS, `${p}.last`) as ProcessRecord;
+      return m;
+    }
+    case 'error': {
+      const m: ErrorMsg = {
+        type, seq, epoch,
+        code: str(o, 'code', p),
+        message: typeof o.message === 'string' ? o.message : '',
+      };
+      const ref = optRef(o);
+      if (ref !== undefined) m.ref = ref;
+      return m;
+    }
+    case 'pong': {
+      const m: PongMsg = { type, seq, epoch };
+      const ref = optRef(o);
+      if (ref !== undefined) m.ref = ref;
+      const time = optNum(o, 'time', p);
+      if (time !== undefined) m.time = time;
+      return m;
+    }
+    default:
+      return null;
+  }
+}
+
+/** Decodes an already parsed JSON value. */
+export function decodeValue(raw: unknown): Decoded {
+  if (!isObj(raw)) return { ok: false, error: 'message is not a JSON object' };
+  const type = raw.type;
+  const seq = raw.seq;
+  const epoch = raw.epoch;
+  if (typeof type !== 'string') return { ok: false, error: 'message has no "type"' };
+  if (typeof seq !== 'number' || !Number.isInteger(seq) || typeof epoch !== 'string') {
+    return { ok: false, error: `${type}: missing "seq" or "epoch"`, type };
+  }
+  try {
+    const msg = body(type, raw, seq, epoch);
+    if (msg === null) return { ok: false, error: `unknown message type "${type}"`, seq, epoch, type };
+    return { ok: true, msg };
+  } catch (e) {
+    if (e instanceof DecodeError) return { ok: false, error: e.message, seq, epoch, type };
+    throw e;
+  }
+}
+
+/** Decodes one text frame. */
+export function decode(text: string): Decoded {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { ok: false, error: 'frame is not valid JSON' };
+  }
+  return decodeValue(raw);
+}

@@ -1,0 +1,104 @@
+/**
+ * Compare: overlay one metric of several watched processes. The list doubles as the legend: each
+ * process has its colour and a checkbox to show or hide it.
+ */
+import type { CompareMetric, Store } from '../state/store';
+import { formatUnit } from '../charts/chart';
+import { h, seriesColor, setClass, setText } from './dom';
+import { COMPARE_METRICS, OVERLAY_METRICS } from './metrics';
+import { OverlayChart } from './overlay';
+import { windowPicker } from './window-picker';
+
+export class CompareView {
+  readonly el: HTMLElement;
+  private readonly store: Store;
+  private readonly metricButtons: HTMLButtonElement[];
+  private readonly list: HTMLElement;
+  private readonly empty: HTMLElement;
+  private readonly chartBox: HTMLElement;
+  private readonly overlay: OverlayChart;
+  private readonly picker: ReturnType<typeof windowPicker>;
+  private listKey = '';
+
+  constructor(parent: HTMLElement, store: Store) {
+    this.store = store;
+    this.metricButtons = COMPARE_METRICS.map((m) => {
+      const b = h('button.seg', { type: 'button', 'data-metric': m }, OVERLAY_METRICS[m]?.label ?? m);
+      b.addEventListener('click', () => {
+        store.compareMetric = m as CompareMetric;
+        store.mark('view');
+      });
+      return b;
+    });
+    this.picker = windowPicker(store);
+    this.list = h('ul.legend-list');
+    this.empty = h('p.empty', {}, 'Watch two or more processes (click rows in the table, or select a row and press W) to compare them here.');
+    this.chartBox = h('div.compare-chart');
+    this.el = h(
+      'div.view.compare',
+      {},
+      h('div.view-head', {}, h('h2', { text: 'Compare' }), h('div.segmented', { role: 'group', 'aria-label': 'Metric' }, ...this.metricButtons), h('span.spacer'), this.picker.el),
+      this.empty,
+      this.chartBox,
+      this.list,
+    );
+    parent.append(this.el);
+    this.overlay = new OverlayChart(this.chartBox, store, { title: false, height: 300 });
+  }
+
+  update(): void {
+    const s = this.store;
+    this.picker.update();
+    this.metricButtons.forEach((b) => {
+      const on = b.dataset.metric === s.compareMetric;
+      setClass(b, 'on', on);
+      b.setAttribute('aria-pressed', String(on));
+    });
+    const order = [...s.watched.keys()];
+    const shown = order.filter((p) => !s.compareHidden.has(p));
+    setClass(this.empty, 'hidden', order.length > 0);
+    setClass(this.chartBox, 'hidden', order.length === 0);
+
+    const key = order.map((p) => `${p}:${s.compareHidden.has(p)}:${s.watched.get(p)?.record?.name ?? ''}:${!!s.watched.get(p)?.exited}`).join(',');
+    if (key !== this.listKey) {
+      this.listKey = key;
+      this.list.replaceChildren(
+        ...order.map((pid, i) => {
+          const e = s.watched.get(pid);
+          const box = h('input', { type: 'checkbox', 'aria-label': `Show ${pid} in the chart` });
+          box.checked = !s.compareHidden.has(pid);
+          box.addEventListener('change', () => {
+            if (box.checked) s.compareHidden.delete(pid);
+            else s.compareHidden.add(pid);
+            s.mark('view');
+          });
+          const li = h(
+            'li',
+            { 'data-pid': pid },
+            h('label', {}, box, h('span.swatch', { style: `background:${seriesColor(i)}` }), h('span.name', { text: e?.record?.name ?? '…' }), h('span.pid', { text: String(pid) })),
+            h('span.value'),
+          );
+          setClass(li, 'exited', !!e?.exited);
+          return li;
+        }),
+      );
+    }
+    // Current values beside each name.
+    const def = OVERLAY_METRICS[s.compareMetric];
+    for (const li of this.list.children) {
+      const pid = Number((li as HTMLElement).dataset.pid);
+      const e = s.watched.get(pid);
+      const v = li.querySelector('.value');
+      if (!v || !def) continue;
+      let val = NaN;
+      if (e?.ring) val = def.parts.reduce((sum, m) => sum + (e.ring?.last(m) ?? NaN), 0);
+      setText(v, formatUnit(def.unit, val));
+    }
+    if (order.length) this.overlay.update(s.compareMetric, shown, order);
+  }
+
+  destroy(): void {
+    this.overlay.destroy();
+    this.el.remove();
+  }
+}

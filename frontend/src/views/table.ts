@@ -1,0 +1,306 @@
+/**
+ * The live process table: rows from the `processes` topic, ordered and filtered like the server,
+ * rendered virtually (only the rows in view exist in the DOM, from a reused pool), sortable by
+ * clicking a header, navigable with the keyboard. Rows that disappear fade out for a few seconds.
+ */
+import type { SortKey, SortOrder, TableRow } from '../net/types';
+import type { Store } from '../state/store';
+import { shownRows, type ShownRow } from '../state/table';
+import { formatBytes, formatCount, formatNumber } from '../util/format';
+import { h, setClass, setText } from './dom';
+
+interface Column {
+  key: SortKey;
+  label: string;
+  title: string;
+  num: boolean;
+  cell: (r: TableRow) => string;
+}
+
+const pct = (v: number | undefined): string => (v === undefined ? '—' : v.toFixed(1));
+
+const COLUMNS: Column[] = [
+  { key: 'pid', label: 'PID', title: 'Process ID', num: true, cell: (r) => String(r.pid ?? '') },
+  { key: 'name', label: 'Name', title: 'Name and command line', num: false, cell: (r) => r.name ?? '' },
+  { key: 'username', label: 'User', title: 'Real user', num: false, cell: (r) => r.username ?? '—' },
+  { key: 'status', label: 'State', title: 'Scheduler state', num: false, cell: (r) => r.status ?? '—' },
+  { key: 'cpu_percent', label: 'CPU %', title: 'CPU % (100 = one core)', num: true, cell: (r) => pct(r.cpu_percent) },
+  { key: 'rss', label: 'RSS', title: 'Resident set size', num: true, cell: (r) => formatBytes(r.rss) },
+  { key: 'vms', label: 'VMS', title: 'Virtual memory size', num: true, cell: (r) => formatBytes(r.vms) },
+  { key: 'shared', label: 'Shared', title: 'Shared memory', num: true, cell: (r) => formatBytes(r.shared) },
+  { key: 'memory_percent', label: 'Mem %', title: 'RSS / total memory', num: true, cell: (r) => (r.memory_percent === undefined ? '—' : formatNumber(r.memory_percent, 2)) },
+  { key: 'num_threads', label: 'Thr', title: 'Threads', num: true, cell: (r) => String(r.num_threads ?? '—') },
+  { key: 'faults_per_sec', label: 'Faults/s', title: 'Page faults per second (minor + major)', num: true, cell: (r) => formatCount(r.faults_per_sec) },
+];
+
+export const ROW_HEIGHT = 22;
+const OVERSCAN = 8;
+
+interface RowEl {
+  el: HTMLDivElement;
+  cells: HTMLElement[];
+  cmd: HTMLSpanElement;
+  pid: number;
+}
+
+export interface TableCallbacks {
+  /** Enter or click: watch the process and open its detail view. */
+  open(pid: number): void;
+  /** The watch mark: add to or remove from the watch list. */
+  toggleWatch(pid: number): void;
+  /** The filter changed (debounced by the caller before it reaches the server). */
+  query(): void;
+}
+
+export class ProcessTable {
+  readonly el: HTMLElement;
+  private readonly store: Store;
+  private readonly cb: TableCallbacks;
+  private readonly filterInput: HTMLInputElement;
+  private readonly kernelBox: HTMLInputElement;
+  private readonly countEl: HTMLElement;
+  private readonly viewport: HTMLDivElement;
+  private readonly spacer: HTMLDivElement;
+  private readonly headCells = new Map<SortKey, HTMLElement>();
+  private readonly pool: RowEl[] = [];
+  private rows: ShownRow[] = [];
+  private cursor: number | null = null;
+  private lastCursorIndex = 0;
+
+  constructor(store: Store, cb: TableCallbacks) {
+    this.store = store;
+    this.cb = cb;
+    this.filterInput = h('input.filter', {
+      type: 'search',
+      placeholder: 'Filter by name, command, user or PID   ( / )',
+      'aria-label': 'Filter processes',
+      spellcheck: 'false',
+      autocomplete: 'off',
+    });
+    this.filterInput.value = store.filter;
+    this.kernelBox = h('input', { type: 'checkbox', 'aria-label': 'Show kernel threads' });
+    this.kernelBox.checked = store.kernelThreads;
+    this.countEl = h('span.count');
+    const head = h('div.ptable-head', { role: 'row' });
+    for (const c of COLUMNS) {
+      const cell = h(`div.th${c.num ? '.num' : ''}`, { role: 'columnheader', title: `${c.title} — click to sort`, 'data-key': c.key, tabindex: -1 }, c.label);
+      cell.addEventListener('click', () => this.sortBy(c.key));
+      this.headCells.set(c.key, cell);
+      head.append(cell);
+    }
+    head.prepend(h('div.th.mark', { role: 'columnheader', title: 'Watched' }, ''));
+    this.spacer = h('div.ptable-spacer');
+    this.viewport = h('div.ptable-viewport', { tabindex: 0, role: 'grid', 'aria-label': 'Processes' }, head, this.spacer);
+    this.el = h(
+      'section.table-pane',
+      {},
+      h('div.toolbar', {}, this.filterInput, h('label.toggle', { title: 'Kernel threads are hidden by default' }, this.kernelBox, 'Kernel threads'), this.countEl),
+      this.viewport,
+    );
+
+    this.filterInput.addEventListener('input', () => {
+      this.store.setTableQuery({ filter: this.filterInput.value });
+      this.cb.query();
+    });
+    this.filterInput.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') {
+        if (this.filterInput.value) {
+          this.filterInput.value = '';
+          this.store.setTableQuery({ filter: '' });
+          this.cb.query();
+        } else this.viewport.focus();
+      } else if (e.key === 'ArrowDown' || e.key === 'Enter') {
+        e.preventDefault();
+        this.viewport.focus();
+        if (this.cursor === null) this.moveTo(0);
+      }
+    });
+    this.kernelBox.addEventListener('change', () => {
+      this.store.setTableQuery({ kernelThreads: this.kernelBox.checked });
+      this.store.pushTableQuery();
+    });
+    this.viewport.addEventListener('scroll', () => this.store.mark('table'), { passive: true });
+    this.viewport.addEventListener('keydown', (e) => this.onKey(e));
+    this.spacer.addEventListener('click', (e) => {
+      const rowEl = (e.target as HTMLElement).closest<HTMLElement>('.prow');
+      if (!rowEl) return;
+      const pid = Number(rowEl.dataset.pid);
+      if (!pid) return;
+      this.cursor = pid;
+      if ((e.target as HTMLElement).closest('.mark')) this.cb.toggleWatch(pid);
+      else this.cb.open(pid);
+      this.store.mark('table');
+    });
+    new ResizeObserver(() => this.store.mark('table')).observe(this.viewport);
+  }
+
+  /** Focuses the filter box (the `/` shortcut). */
+  focusFilter(): void {
+    this.filterInput.focus();
+    this.filterInput.select();
+  }
+
+  private sortBy(key: SortKey): void {
+    const s = this.store;
+    let order: SortOrder;
+    if (s.sort === key) order = s.order === 'desc' ? 'asc' : 'desc';
+    else order = COLUMNS.find((c) => c.key === key)?.num ? 'desc' : 'asc';
+    s.setTableQuery({ sort: key, order });
+    s.pushTableQuery();
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const page = Math.max(1, Math.floor(this.viewport.clientHeight / ROW_HEIGHT) - 2);
+    const idx = this.cursorIndex();
+    let next: number | null = null;
+    switch (e.key) {
+      case 'ArrowDown':
+      case 'j':
+        next = idx === null ? 0 : idx + 1;
+        break;
+      case 'ArrowUp':
+      case 'k':
+        next = idx === null ? 0 : idx - 1;
+        break;
+      case 'PageDown':
+        next = (idx ?? 0) + page;
+        break;
+      case 'PageUp':
+        next = (idx ?? 0) - page;
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = this.rows.length - 1;
+        break;
+      case 'Enter':
+        if (this.cursor !== null) this.cb.open(this.cursor);
+        e.preventDefault();
+        return;
+      case ' ':
+      case 'w':
+        if (this.cursor !== null) this.cb.toggleWatch(this.cursor);
+        e.preventDefault();
+        return;
+      case '/':
+        e.preventDefault();
+        this.focusFilter();
+        return;
+      default:
+        return;
+    }
+    e.preventDefault();
+    this.moveTo(next);
+  }
+
+  private moveTo(index: number): void {
+    if (!this.rows.length) return;
+    const i = Math.max(0, Math.min(this.rows.length - 1, index));
+    this.cursor = this.rows[i]?.row.pid ?? null;
+    this.lastCursorIndex = i;
+    // Keep the cursor row in view (below the sticky header).
+    const head = ROW_HEIGHT + 2;
+    const top = i * ROW_HEIGHT;
+    const vp = this.viewport;
+    if (top < vp.scrollTop) vp.scrollTop = top;
+    else if (top + ROW_HEIGHT > vp.scrollTop + vp.clientHeight - head) vp.scrollTop = top + ROW_HEIGHT - vp.clientHeight + head;
+    this.store.mark('table');
+  }
+
+  private cursorIndex(): number | null {
+    if (this.cursor === null) return null;
+    const r = this.rows[this.lastCursorIndex];
+    if (r && r.row.pid === this.cursor) return this.lastCursorIndex;
+    const i = this.rows.findIndex((x) => x.row.pid === this.cursor);
+    if (i >= 0) {
+      this.lastCursorIndex = i;
+      return i;
+    }
+    return Math.min(this.lastCursorIndex, this.rows.length - 1);
+  }
+
+  private makeRow(): RowEl {
+    const el = h('div.prow', { role: 'row' });
+    const cells: HTMLElement[] = [];
+    el.append(h('div.td.mark', { role: 'gridcell', title: 'Watch (w)' }));
+    const cmd = h('span.cmd');
+    for (const c of COLUMNS) {
+      const cell = h(`div.td${c.num ? '.num' : ''}.c-${c.key}`, { role: 'gridcell' });
+      if (c.key === 'name') {
+        const name = h('span.name');
+        cell.append(name, cmd);
+        cells.push(name);
+      } else cells.push(cell);
+      el.append(cell);
+    }
+    this.spacer.append(el);
+    return { el, cells, cmd, pid: 0 };
+  }
+
+  /** Draws the visible rows; called from the frame loop. */
+  render(): void {
+    const s = this.store;
+    // Values change every tick, so the order is rebuilt each frame that has news: sorting 2000
+    // rows costs well under a millisecond and reuses the same array.
+    shownRows(s.client.state.table?.rows, s.ghosts, { sort: s.sort, order: s.order, filter: s.filter, kernelThreads: s.kernelThreads }, this.rows);
+    const rows = this.rows;
+    const total = s.client.state.table?.total;
+    let live = 0;
+    for (const r of rows) if (!r.ghost) live++;
+    setText(this.countEl, total !== undefined && total > live ? `${live} of ${total} processes` : `${live} processes`);
+    for (const [key, cell] of this.headCells) {
+      const on = key === s.sort;
+      setClass(cell, 'sorted', on);
+      setClass(cell, 'asc', on && s.order === 'asc');
+      cell.setAttribute('aria-sort', on ? (s.order === 'asc' ? 'ascending' : 'descending') : 'none');
+    }
+    if (this.kernelBox.checked !== s.kernelThreads) this.kernelBox.checked = s.kernelThreads;
+
+    this.spacer.style.height = `${rows.length * ROW_HEIGHT}px`;
+    const vp = this.viewport;
+    const first = Math.max(0, Math.floor(vp.scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const count = Math.min(rows.length - first, Math.ceil(vp.clientHeight / ROW_HEIGHT) + 2 * OVERSCAN);
+    while (this.pool.length < count) this.pool.push(this.makeRow());
+    const cursorIdx = this.cursorIndex();
+    for (let j = 0; j < this.pool.length; j++) {
+      const slot = this.pool[j] as RowEl;
+      const shown = j < count ? rows[first + j] : undefined;
+      if (!shown) {
+        if (slot.el.style.display !== 'none') slot.el.style.display = 'none';
+        slot.pid = 0;
+        continue;
+      }
+      const r = shown.row;
+      const i = first + j;
+      const el = slot.el;
+      if (el.style.display) el.style.display = '';
+      const y = `translateY(${i * ROW_HEIGHT}px)`;
+      if (el.style.transform !== y) el.style.transform = y;
+      const pid = r.pid ?? 0;
+      if (slot.pid !== pid) {
+        slot.pid = pid;
+        el.dataset.pid = String(pid);
+        el.title = r.cmdline ?? '';
+      }
+      const watched = s.watched.has(pid);
+      setClass(el, 'ghost', shown.ghost);
+      setClass(el, 'watched', watched);
+      setClass(el, 'cursor', i === cursorIdx);
+      setClass(el, 'selected', s.view === 'process' && s.selectedPid === pid);
+      setClass(el, 'kthread', r.kernel_thread === true);
+      el.setAttribute('aria-rowindex', String(i + 2));
+      el.setAttribute('aria-selected', String(i === cursorIdx));
+      for (let c = 0; c < COLUMNS.length; c++) {
+        const col = COLUMNS[c] as Column;
+        const text = shown.ghost && col.key === 'status' ? 'exited' : col.cell(r);
+        setText(slot.cells[c] as HTMLElement, text);
+      }
+      setText(slot.cmd, r.cmdline && r.cmdline !== r.name ? r.cmdline : '');
+      const cpu = slot.cells[4]?.style;
+      if (cpu) cpu.setProperty('--p', String(Math.min(100, (r.cpu_percent ?? 0) / Math.max(1, s.hello?.cpu_count ?? 1))));
+      const mem = slot.cells[8]?.style;
+      if (mem) mem.setProperty('--p', String(Math.min(100, r.memory_percent ?? 0)));
+    }
+  }
+}

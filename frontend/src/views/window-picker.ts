@@ -1,0 +1,24 @@
+/** The 1 / 5 / 15 minute window switch shared by the chart views. */
+import type { Store } from '../state/store';
+import { h, setClass } from './dom';
+
+export const WINDOWS = [60, 300, 900] as const;
+
+export function windowPicker(store: Store): { el: HTMLElement; update(): void } {
+  const buttons = WINDOWS.map((sec) => {
+    const b = h('button.seg', { type: 'button', 'data-window': sec, title: `Show the last ${sec / 60} min` }, `${sec / 60}m`);
+    b.addEventListener('click', () => store.setWindow(sec));
+    return b;
+  });
+  const el = h('div.segmented', { role: 'group', 'aria-label': 'Time window' }, ...buttons);
+  return {
+    el,
+    update() {
+      buttons.forEach((b, i) => {
+        const on = WINDOWS[i] === store.windowSec;
+        setClass(b, 'on', on);
+        b.setAttribute('aria-pressed', String(on));
+      });
+    },
+  };
+}

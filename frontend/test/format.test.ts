@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import {
+  formatBytes,
+  formatBytesRate,
+  formatClock,
+  formatCount,
+  formatDuration,
+  formatPercent,
+  formatRate,
+  formatWindow,
+  parseWindow,
+} from '../src/util/format';
+import { niceTop } from '../src/charts/chart';
+
+describe('format', () => {
+  it('bytes in binary units with three significant digits', () => {
+    expect(formatBytes(0)).toBe('0 B');
+    expect(formatBytes(1023)).toBe('1023 B');
+    expect(formatBytes(1024)).toBe('1.00 KiB');
+    expect(formatBytes(1536)).toBe('1.50 KiB');
+    expect(formatBytes(10485760)).toBe('10.0 MiB');
+    expect(formatBytes(104857600)).toBe('100 MiB');
+    expect(formatBytes(1023.9 * 1024)).toBe('1.00 MiB');
+    expect(formatBytes(25276502016)).toBe('23.5 GiB');
+    expect(formatBytes(null)).toBe('—');
+    expect(formatBytes(undefined)).toBe('—');
+    expect(formatBytes(NaN)).toBe('—');
+    expect(formatBytesRate(2048)).toBe('2.00 KiB/s');
+  });
+
+  it('percent, counts and rates', () => {
+    expect(formatPercent(12.345)).toBe('12.3%');
+    expect(formatPercent(0.04, 2)).toBe('0.04%');
+    expect(formatPercent(undefined)).toBe('—');
+    expect(formatCount(999)).toBe('999');
+    expect(formatCount(1234)).toBe('1.23k');
+    expect(formatCount(37000.2)).toBe('37.0k');
+    expect(formatCount(2500000)).toBe('2.50M');
+    expect(formatCount(1.5)).toBe('1.5');
+    expect(formatRate(128)).toBe('128/s');
+    expect(formatRate(null)).toBe('—');
+  });
+
+  it('durations', () => {
+    expect(formatDuration(45)).toBe('45s');
+    expect(formatDuration(725)).toBe('12m 05s');
+    expect(formatDuration(4 * 3600 + 12 * 60)).toBe('4h 12m');
+    expect(formatDuration(3 * 86400 + 4 * 3600 + 5)).toBe('3d 4h');
+    expect(formatDuration(-3)).toBe('0s');
+  });
+
+  it('clock times', () => {
+    const t = new Date(2026, 0, 2, 3, 4, 5).getTime() / 1000;
+    expect(formatClock(t)).toBe('03:04:05');
+  });
+
+  it('windows', () => {
+    expect(parseWindow('5m')).toBe(300);
+    expect(parseWindow('15')).toBe(900);
+    expect(parseWindow('90s')).toBe(90);
+    expect(parseWindow('1h')).toBe(3600);
+    expect(parseWindow('x')).toBeNull();
+    expect(parseWindow('0m')).toBeNull();
+    expect(formatWindow(300)).toBe('5m');
+    expect(formatWindow(90)).toBe('90s');
+  });
+
+  it('nice axis tops', () => {
+    expect(niceTop(0, 'percent')).toBe(1);
+    expect(niceTop(87, 'percent')).toBe(100);
+    expect(niceTop(13, 'rate')).toBe(15);
+    expect(niceTop(10.5 * 1024 * 1024, 'bytes')).toBe(12 * 1024 * 1024);
+  });
+});

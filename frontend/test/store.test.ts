@@ -1,0 +1,124 @@
+// The store between the client and the views: rings start from snapshot history and gain one point
+// per delta; exits are kept; removed table rows fade; rendering happens once per frame.
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { ProcpulseClient } from '../src/net/client';
+import { Store, GHOST_MS } from '../src/state/store';
+import { connectionHealth } from '../src/views/status';
+import { describeError } from '../src/views/errors';
+import { FakeSocket, fixture } from './helpers';
+
+async function flush(): Promise<void> {
+  await Promise.resolve();
+  await Promise.resolve();
+}
+
+function setup(): { store: Store; ws: FakeSocket; frames: (() => void)[] } {
+  FakeSocket.instances = [];
+  const client = new ProcpulseClient({ url: 'ws://t/ws', WebSocket: FakeSocket });
+  const frames: (() => void)[] = [];
+  const store = new Store(client, (cb) => frames.push(cb));
+  client.connect();
+  const ws = FakeSocket.last();
+  ws.open();
+  return { store, ws, frames };
+}
+
+/** A store watching 4242, with the hello, ack and snapshot fixtures received. */
+async function watching4242(hello: Record<string, unknown> = {}): Promise<{ store: Store; ws: FakeSocket; frames: (() => void)[] }> {
+  const t = setup();
+  t.store.watch(4242);
+  t.ws.receive({ ...fixture('server/hello.json'), ...hello });
+  await flush();
+  t.ws.receive(fixture('server/ack.json'));
+  t.ws.receive(fixture('server/snapshot.json'));
+  return t;
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+describe('Store', () => {
+  it('starts charts from the snapshot history and appends each delta', async () => {
+    const { store, ws } = await watching4242();
+    const e = store.watched.get(4242)!;
+    expect(e.record?.name).toBe('a) b');
+    expect(Array.from(e.ring!.times())).toEqual([1795652998, 1795652999, 1795653000]);
+    ws.receive({ ...fixture('server/delta.json'), seq: 4 });
+    expect(Array.from(e.ring!.times())).toEqual([1795652998, 1795652999, 1795653000, 1795653001]);
+    expect(e.ring!.last('rss')).toBe(10489856);
+    expect(e.ring!.last('cpu_percent')).toBe(3.1);
+    expect(Number.isNaN(e.ring!.last('read_bytes_per_sec'))).toBe(true);
+    // A second delta with the same time adds nothing.
+    ws.receive({ ...fixture('server/delta.json'), seq: 5 });
+    expect(e.ring!.length).toBe(4);
+  });
+
+  it('sizes rings from the hello (history window / interval)', async () => {
+    const { store } = await watching4242({ interval_ms: 250 });
+    expect(store.watched.get(4242)!.ring!.capacity).toBe(3600 + 32);
+  });
+
+  it('marks a watched process exited and keeps its series', async () => {
+    const { store, ws } = await watching4242();
+    ws.receive({ ...fixture('server/gone.json'), seq: 4 });
+    const e = store.watched.get(4242)!;
+    expect(e.exited).toEqual({ reason: 'exited', time: 1795653002 });
+    expect(e.ring!.length).toBe(4);
+    expect(store.client.subscribedPids()).toEqual([]);
+  });
+
+  it('marks PIDs the server did not find', async () => {
+    const { store, ws } = setup();
+    store.watch(99999);
+    ws.receive(fixture('server/hello.json'));
+    await flush();
+    ws.receive({ ...fixture('server/ack.json'), pids: [], not_found: [99999] });
+    expect(store.watched.get(99999)!.notFound).toBe(true);
+  });
+
+  it('keeps removed table rows as ghosts for a while', async () => {
+    const { store, ws } = setup();
+    store.pushTableQuery();
+    ws.receive(fixture('server/hello.json'));
+    await flush();
+    const full = fixture('server/snapshot_full.json') as { state: { table: { rows: Record<string, unknown> } } };
+    full.state.table.rows['17'] = { pid: 17, name: 'short-lived' };
+    ws.receive({ ...full, seq: 2 });
+    ws.receive({ ...fixture('server/delta.json'), seq: 3 });
+    expect(store.ghosts.get('17')?.row.name).toBe('short-lived');
+    store.tick(Date.now() + GHOST_MS + 1);
+    expect(store.ghosts.size).toBe(0);
+  });
+
+  it('renders at most once per frame, with the parts that changed', async () => {
+    const { store, ws, frames } = await watching4242();
+    const calls: string[][] = [];
+    store.setRenderer((d) => calls.push([...d].sort()));
+    ws.receive({ ...fixture('server/delta.json'), seq: 4 });
+    expect(frames.length).toBe(1);
+    frames.shift()!();
+    expect(calls.length).toBe(1);
+    expect(calls[0]).toEqual(expect.arrayContaining(['conn', 'table', 'watch']));
+  });
+
+  it('describes the connection state', () => {
+    const base = { hello: null, lastDataAt: 0 };
+    expect(connectionHealth({ ...base, conn: { state: 'connecting', attempt: 0 } }, 0).health).toBe('connecting');
+    expect(connectionHealth({ ...base, conn: { state: 'reconnecting', attempt: 2, retryAt: 5000, reason: 'connection lost' } }, 1200)).toMatchObject({
+      health: 'reconnecting',
+      text: 'Reconnecting in 4 s',
+    });
+    const hello = fixture('server/hello.json') as never;
+    expect(connectionHealth({ conn: { state: 'live', attempt: 0 }, hello, lastDataAt: 10_000 }, 11_000)).toMatchObject({ health: 'live', text: 'Live · 1 s' });
+    expect(connectionHealth({ conn: { state: 'live', attempt: 0 }, hello, lastDataAt: 10_000 }, 20_000)).toMatchObject({ health: 'stale' });
+  });
+
+  it('explains server errors', () => {
+    const d = describeError({ code: 'limit', message: 'at most 256 subscriptions', request: { type: 'subscribe', pids: [1, 2] } });
+    expect(d.title).toBe('Limit reached');
+    expect(d.text).toContain('at most 256 subscriptions');
+    expect(d.text).toContain('subscribe 1, 2');
+    expect(describeError({ code: 'weird', message: '' }).title).toContain('weird');
+  });
+});
