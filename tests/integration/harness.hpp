@@ -1,0 +1,106 @@
+#pragma once
+/**
+ * Integration test harness: starts the real procpulse binary on 127.0.0.1:0 as a child process,
+ * and talks to it as a client would (Beast WebSocket and HTTP clients with deadlines).
+ */
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/websocket/stream.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+#include <sys/types.h>
+
+namespace procpulse::test {
+
+using namespace std::chrono_literals;
+
+/** A running server process; SIGTERM and reaped on destruction. */
+class server_process {
+public:
+    explicit server_process(std::vector<std::string> args);
+    ~server_process();
+    server_process(const server_process&) = delete;
+    server_process& operator=(const server_process&) = delete;
+
+    unsigned short port() const { return port_; }
+    pid_t pid() const { return pid_; }
+    /** Sends SIGTERM and waits up to `limit`; returns the exit status, or -1 on timeout. */
+    int terminate(std::chrono::milliseconds limit);
+    /** Everything the server wrote to stderr so far. */
+    std::string log() const;
+
+private:
+    pid_t pid_ = -1;
+    unsigned short port_ = 0;
+    int err_fd_ = -1;
+    std::shared_ptr<std::string> log_;
+    std::thread drain_;
+};
+
+/** A child process the test owns (e.g. `sleep 600`); killed and reaped by PID on destruction. */
+class child_process {
+public:
+    explicit child_process(std::vector<std::string> args);
+    ~child_process();
+    pid_t pid() const { return pid_; }
+    void kill_and_wait();
+
+private:
+    pid_t pid_ = -1;
+};
+
+struct http_reply {
+    unsigned status = 0;
+    std::string body;
+    boost::json::value json; // null when the body is not JSON
+    std::string header(const std::string& name) const;
+    std::vector<std::pair<std::string, std::string>> headers;
+};
+
+/** One HTTP request to 127.0.0.1:port with a 5 s deadline. */
+http_reply http_request(unsigned short port, const std::string& method, const std::string& target,
+                        const std::string& body = "",
+                        std::vector<std::pair<std::string, std::string>> headers = {});
+
+/** Waits (up to 5 s) until a sweep of the server has seen this pid. */
+bool wait_seen(unsigned short port, int pid);
+
+/** A WebSocket client with deadlines on every operation. */
+class ws_client {
+public:
+    /** Connects and upgrades; throws boost::system::system_error when the upgrade is refused. */
+    ws_client(unsigned short port, std::vector<std::pair<std::string, std::string>> headers = {},
+              int receive_buffer = 0);
+
+    void send(const std::string& text);
+    void send_binary(const std::string& data);
+    /** The next text message as JSON, or nullopt on timeout or close. */
+    std::optional<boost::json::object> next(std::chrono::milliseconds limit = 5s);
+    /** Reads until a message of this type arrives (skipping others); nullopt on timeout/close. */
+    std::optional<boost::json::object> next_of(const std::string& type,
+                                               std::chrono::milliseconds limit = 5s);
+    /** The close code after the server closed the connection (0 when not closed). */
+    int close_code() const { return close_code_; }
+    bool closed() const { return closed_; }
+    boost::beast::error_code last_error() const { return last_error_; }
+
+private:
+    boost::asio::io_context ioc_;
+    boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
+    boost::beast::flat_buffer buf_;
+    bool closed_ = false;
+    int close_code_ = 0;
+    boost::beast::error_code last_error_;
+};
+
+} // namespace procpulse::test
