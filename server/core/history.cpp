@@ -1,18 +1,27 @@
 #include "core/history.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 
 namespace procpulse::core {
 
 namespace {
-constexpr float nan_f = std::numeric_limits<float>::quiet_NaN();
 constexpr std::uint32_t none_u32 = std::numeric_limits<std::uint32_t>::max();
+constexpr float nan_f = std::numeric_limits<float>::quiet_NaN();
 
 float to_f(const std::optional<double>& v) { return v ? static_cast<float>(*v) : nan_f; }
-std::optional<double> from_f(float v) {
-    return std::isnan(v) ? std::nullopt : std::optional<double>(v);
+std::optional<double> from_f(float v) { return std::isnan(v) ? std::nullopt : std::optional<double>(v); }
+
+/** A rate or percentage rounded to 0.1, as float bits; one canonical NaN for "unavailable". */
+std::uint32_t rate_bits(const std::optional<double>& v) {
+    if (!v || std::isnan(*v)) return none_u32;
+    return std::bit_cast<std::uint32_t>(static_cast<float>(std::round(*v * 10.0) / 10.0));
+}
+std::optional<double> from_rate_bits(std::uint32_t b) {
+    if (b == none_u32) return std::nullopt;
+    return static_cast<double>(std::bit_cast<float>(b));
 }
 std::uint32_t pages(std::uint64_t bytes, long page) {
     std::uint64_t p = bytes / static_cast<std::uint64_t>(page);
@@ -23,6 +32,32 @@ std::uint32_t pages(std::uint64_t bytes, long page) {
 history::history(std::size_t capacity, long page_size)
     : capacity_(std::max<std::size_t>(capacity, 1)), page_size_(page_size > 0 ? page_size : 4096) {}
 
+void history::seal(block& b) {
+    for (auto& c : b.cols) {
+        if (!c.raw) continue;
+        bool same = std::all_of(c.raw.get(), c.raw.get() + b.count,
+                                [&](std::uint32_t v) { return v == c.raw[0]; });
+        if (same) {
+            c.constant = c.raw[0];
+            c.raw.reset();
+        }
+    }
+}
+
+void history::push(track& t, std::uint64_t sweep,
+                   const std::array<std::uint32_t, process_column_count>& v) {
+    if (t.blocks.empty() || t.blocks.back().count == block_points) {
+        if (!t.blocks.empty()) seal(t.blocks.back());
+        block& b = t.blocks.emplace_back();
+        b.first_sweep = sweep;
+        for (auto& c : b.cols) c.raw = std::make_unique<std::uint32_t[]>(block_points);
+    }
+    block& b = t.blocks.back();
+    for (std::size_t c = 0; c < process_column_count; ++c) b.cols[c].raw[b.count] = v[c];
+    ++b.count;
+    t.end_sweep = sweep + 1;
+}
+
 void history::append(const snapshot& snap) {
     const std::uint64_t sweep = next_sweep_++;
     times_.push_back(snap.at.wall);
@@ -31,38 +66,43 @@ void history::append(const snapshot& snap) {
                        static_cast<float>(s.mem_percent), static_cast<float>(s.swap_used),
                        static_cast<float>(s.load1), to_f(s.minor_faults_per_sec),
                        to_f(s.major_faults_per_sec)});
+    static const std::array<std::uint32_t, process_column_count> gap = {
+        none_u32, none_u32, none_u32, none_u32, none_u32, none_u32, none_u32, none_u32, none_u32};
     for (const auto& p : snap.processes) {
         auto [it, fresh] = procs_.try_emplace(p.key);
         track& t = it->second;
         if (fresh) {
-            t.first_sweep = sweep;
+            t.first_sweep = t.end_sweep = sweep;
             latest_by_pid_[p.key.pid] = p.key;
-        } else {
-            // A sweep that missed the process (transient read failure) leaves a gap of nulls.
-            while (t.first_sweep + t.points.size() < sweep)
-                t.points.push_back({nan_f, nan_f, nan_f, nan_f, nan_f, none_u32, none_u32, none_u32,
-                                    none_u32});
         }
-        t.points.push_back({to_f(p.cpu_percent), to_f(p.minor_faults_per_sec),
-                            to_f(p.major_faults_per_sec), to_f(p.read_bytes_per_sec),
-                            to_f(p.write_bytes_per_sec), pages(p.rss, page_size_),
-                            pages(p.vms, page_size_),
-                            p.shared ? pages(*p.shared, page_size_) : none_u32,
-                            static_cast<std::uint32_t>(std::max<std::int64_t>(p.num_threads, 0))});
+        // A sweep that missed the process (a transient read failure) leaves nulls.
+        while (t.end_sweep < sweep) push(t, t.end_sweep, gap);
+        push(t, sweep,
+             {pages(p.rss, page_size_), pages(p.vms, page_size_),
+              p.shared ? pages(*p.shared, page_size_) : none_u32, rate_bits(p.cpu_percent),
+              rate_bits(p.minor_faults_per_sec), rate_bits(p.major_faults_per_sec),
+              static_cast<std::uint32_t>(std::max<std::int64_t>(p.num_threads, 0)),
+              rate_bits(p.read_bytes_per_sec), rate_bits(p.write_bytes_per_sec)});
     }
-    // Slide the window: drop points older than capacity sweeps, and processes left empty.
+    // Slide the window. Whole blocks are dropped once all their points are out of it; queries
+    // clip to the exact window. A process whose last point left the window is forgotten.
     const std::uint64_t oldest = next_sweep_ > capacity_ ? next_sweep_ - capacity_ : 0;
     while (times_.size() > capacity_) times_.pop_front(), system_.pop_front();
     for (auto it = procs_.begin(); it != procs_.end();) {
         track& t = it->second;
-        while (!t.points.empty() && t.first_sweep < oldest) t.points.pop_front(), ++t.first_sweep;
-        if (t.points.empty()) {
+        if (t.end_sweep <= oldest) {
             auto l = latest_by_pid_.find(it->first.pid);
             if (l != latest_by_pid_.end() && l->second == it->first) latest_by_pid_.erase(l);
             it = procs_.erase(it);
-        } else {
-            ++it;
+            continue;
         }
+        if (t.end_sweep < sweep + 1 && !t.blocks.empty() && t.blocks.back().count < block_points &&
+            t.blocks.back().cols[0].raw)
+            seal(t.blocks.back()); // exited: collapse its last partial block
+        while (!t.blocks.empty() && t.blocks.front().first_sweep + t.blocks.front().count <= oldest)
+            t.blocks.pop_front();
+        t.first_sweep = std::max(t.first_sweep, oldest);
+        ++it;
     }
 }
 
@@ -80,7 +120,7 @@ std::optional<series> history::process(const process_key& key, double from, doub
     const track& t = it->second;
     auto [lo, hi] = sweep_range(from, to);
     lo = std::max(lo, t.first_sweep);
-    hi = std::min<std::uint64_t>(hi, t.first_sweep + t.points.size());
+    hi = std::min(hi, t.end_sweep);
     series s;
     s.values.resize(process_column_count);
     if (lo >= hi) return s;
@@ -89,22 +129,26 @@ std::optional<series> history::process(const process_key& key, double from, doub
     s.t.reserve(n);
     for (auto& c : s.values) c.reserve(n);
     const double page = static_cast<double>(page_size_);
-    auto u = [page](std::uint32_t v, bool is_pages) -> std::optional<double> {
+    auto u = [](std::uint32_t v, double scale) -> std::optional<double> {
         if (v == none_u32) return std::nullopt;
-        return is_pages ? v * page : static_cast<double>(v);
+        return static_cast<double>(v) * scale;
     };
-    for (std::uint64_t i = lo; i < hi; ++i) {
-        const point& p = t.points[static_cast<std::size_t>(i - t.first_sweep)];
-        s.t.push_back(times_[static_cast<std::size_t>(i - base)]);
-        s.values[0].push_back(u(p.rss_pages, true));
-        s.values[1].push_back(u(p.vms_pages, true));
-        s.values[2].push_back(u(p.shared_pages, true));
-        s.values[3].push_back(from_f(p.cpu_percent));
-        s.values[4].push_back(from_f(p.minor_fps));
-        s.values[5].push_back(from_f(p.major_fps));
-        s.values[6].push_back(u(p.num_threads, false));
-        s.values[7].push_back(from_f(p.read_bps));
-        s.values[8].push_back(from_f(p.write_bps));
+    for (const block& b : t.blocks) {
+        for (std::size_t i = 0; i < b.count; ++i) {
+            std::uint64_t sw = b.first_sweep + i;
+            if (sw < lo) continue;
+            if (sw >= hi) return s;
+            s.t.push_back(times_[static_cast<std::size_t>(sw - base)]);
+            s.values[0].push_back(u(b.cols[0].at(i), page));
+            s.values[1].push_back(u(b.cols[1].at(i), page));
+            s.values[2].push_back(u(b.cols[2].at(i), page));
+            s.values[3].push_back(from_rate_bits(b.cols[3].at(i)));
+            s.values[4].push_back(from_rate_bits(b.cols[4].at(i)));
+            s.values[5].push_back(from_rate_bits(b.cols[5].at(i)));
+            s.values[6].push_back(u(b.cols[6].at(i), 1.0));
+            s.values[7].push_back(from_rate_bits(b.cols[7].at(i)));
+            s.values[8].push_back(from_rate_bits(b.cols[8].at(i)));
+        }
     }
     return s;
 }
@@ -131,7 +175,14 @@ series history::system(double from, double to) const {
 
 std::size_t history::memory_bytes() const {
     std::size_t n = times_.size() * sizeof(double) + system_.size() * sizeof(system_[0]);
-    for (const auto& [k, t] : procs_) n += t.points.size() * sizeof(point) + sizeof(track);
+    for (const auto& [k, t] : procs_) {
+        n += sizeof(track) + 64; // map node
+        for (const block& b : t.blocks) {
+            n += sizeof(block);
+            for (const auto& c : b.cols)
+                if (c.raw) n += block_points * sizeof(std::uint32_t);
+        }
+    }
     return n;
 }
 

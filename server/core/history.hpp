@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -33,7 +34,8 @@ struct series {
 /**
  * History of every process seen (keyed by pid and start time) and of the system, one point per
  * sweep, for the last `capacity` sweeps. A process that exits stays queryable until its last point
- * leaves the window. Points are stored compactly (pages as 32-bit integers, rates as floats).
+ * leaves the window. Points are stored compactly (see `column`): about 1 byte per point for an idle
+ * process.
  * Not thread-safe: the owner serialises access.
  */
 class history {
@@ -58,19 +60,36 @@ public:
     std::size_t memory_bytes() const;
 
 private:
-    struct point {
-        float cpu_percent, minor_fps, major_fps, read_bps, write_bps;
-        std::uint32_t rss_pages, vms_pages, shared_pages, num_threads;
+    /**
+     * Points are kept in blocks of 64 per process. Each column of a block is 64 raw 32-bit values
+     * while the block fills; when it is full, a column whose values are all equal (an idle process's
+     * RSS, a CPU of 0.0) collapses to that one value. Values are quantised before storing (pages,
+     * rates to 0.1) so that noise does not defeat the collapse.
+     */
+    static constexpr std::size_t block_points = 64;
+    struct column {
+        std::uint32_t constant = 0;
+        std::unique_ptr<std::uint32_t[]> raw; // null once collapsed
+        std::uint32_t at(std::size_t i) const { return raw ? raw[i] : constant; }
+    };
+    struct block {
+        std::uint64_t first_sweep = 0;
+        std::uint8_t count = 0;
+        std::array<column, process_column_count> cols;
     };
     struct track {
-        std::uint64_t first_sweep = 0; // sweep index of points.front()
-        std::deque<point> points;
+        std::uint64_t first_sweep = 0; // sweep of the first stored point
+        std::uint64_t end_sweep = 0;   // one past the last stored point
+        std::deque<block> blocks;
     };
     struct key_hash {
         std::size_t operator()(const process_key& k) const {
             return std::hash<std::uint64_t>()(static_cast<std::uint64_t>(k.pid) << 40 ^ k.start_ticks);
         }
     };
+
+    void push(track& t, std::uint64_t sweep, const std::array<std::uint32_t, process_column_count>& v);
+    static void seal(block& b);
 
     /** Index range [lo, hi) of sweeps whose time lies in [from, to]. */
     std::pair<std::uint64_t, std::uint64_t> sweep_range(double from, double to) const;
