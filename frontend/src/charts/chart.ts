@@ -61,6 +61,17 @@ function axisLabel(unit: Unit, v: number): string {
   }
 }
 
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** Local wall-clock tick labels: HH:MM:SS when ticks are less than a minute apart, else HH:MM. */
+function timeLabel(sec: number, incr: number): string {
+  const d = new Date(sec * 1000);
+  const hm = `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
+  return incr < 60 ? `${hm}:${pad2(d.getSeconds())}` : hm;
+}
+
 /** Axis steps for byte values: 1, 2, 2.5, 5 … times powers of 1024, so ticks read "256 MiB". */
 const BYTE_INCRS: number[] = (() => {
   const out: number[] = [];
@@ -129,7 +140,17 @@ export class TimeChart {
     const grid = cssColor(styleEl, 'var(--chart-grid)');
     const font = '11px ui-sans-serif, system-ui, sans-serif';
     const unit = spec.unit;
-    const fmt = (_u: uPlot, v: number | null): string => formatUnit(unit, v);
+    // Legend values: the hovered sample, or the newest one when the cursor is elsewhere.
+    const fmt = (u: uPlot, v: number | null, sidx: number, didx: number | null): string => {
+      if (didx != null) return formatUnit(unit, v);
+      const col = u.data[sidx];
+      if (!col) return '—';
+      for (let i = col.length - 1; i >= 0; i--) {
+        const x = col[i];
+        if (x != null && !Number.isNaN(x)) return formatUnit(unit, x);
+      }
+      return '—';
+    };
 
     const opts: uPlot.Options = {
       width: Math.max(200, body.clientWidth || parent.clientWidth || 400),
@@ -142,7 +163,15 @@ export class TimeChart {
         y: { range: () => [0, this.y1] },
       },
       axes: [
-        { stroke: axis, font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1, size: 3 }, space: 60 },
+        {
+          stroke: axis,
+          font,
+          size: 24,
+          space: 64,
+          grid: { stroke: grid, width: 1 },
+          ticks: { stroke: grid, width: 1, size: 3 },
+          values: (_u: uPlot, splits: number[], _axis: number, _space: number, incr: number) => splits.map((v) => timeLabel(v, incr)),
+        },
         {
           stroke: axis,
           font,
@@ -155,7 +184,7 @@ export class TimeChart {
         },
       ],
       series: [
-        { value: (_u: uPlot, v: number | null) => (v == null ? '—' : new Date(v * 1000).toLocaleTimeString()) },
+        { value: (_u: uPlot, v: number | null) => (v == null ? '' : timeLabel(v, 1)) },
         ...spec.series.map((s) => {
           const stroke = cssColor(styleEl, s.color);
           const o: uPlot.Series = { label: s.label, stroke, width: 1.5, value: fmt, points: { show: false } };
@@ -229,6 +258,9 @@ export class TimeChart {
     const data = this.pending;
     this.pending = null;
     this.plot.setData(data);
+    // What is on screen, for the browser tests and for people inspecting the page.
+    this.el.dataset.points = String(data[0].length);
+    this.el.dataset.series = String(data.length - 1);
   }
 
   destroy(): void {

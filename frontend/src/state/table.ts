@@ -8,6 +8,8 @@ export interface ShownRow {
   row: TableRow;
   /** Set for rows that disappeared (exited) and are fading out. */
   ghost: boolean;
+  /** For ghosts: when the row disappeared (ms since the epoch). */
+  at?: number;
 }
 
 /** Whether a row matches the filter: a case-insensitive substring of name, cmdline or user, or the exact PID. */
@@ -57,7 +59,7 @@ export interface TableQuery {
 /** The rows to show, ordered: live rows plus fading ghosts (those not live again). */
 export function shownRows(
   rows: Record<string, TableRow> | undefined,
-  ghosts: ReadonlyMap<string, { row: TableRow }>,
+  ghosts: ReadonlyMap<string, { row: TableRow; at?: number }>,
   q: TableQuery,
   out: ShownRow[] = [],
 ): ShownRow[] {
@@ -71,7 +73,7 @@ export function shownRows(
   }
   for (const [pid, g] of ghosts) {
     if (rows && rows[pid]) continue;
-    if (keep(g.row)) out.push({ row: g.row, ghost: true });
+    if (keep(g.row)) out.push({ row: g.row, ghost: true, at: g.at });
   }
   const cmp = rowComparator(q.sort, q.order);
   out.sort((a, b) => cmp(a.row, b.row));

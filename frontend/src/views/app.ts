@@ -124,7 +124,7 @@ export class App {
     } else if (v) {
       if (dirty.has('watch') || dirty.has('view') || dirty.has('clock') || dirty.has('theme')) v.update();
     }
-    if (dirty.has('view') || dirty.has('watch') || dirty.has('table')) this.onUrlChange();
+    if (dirty.has('view') || dirty.has('watch')) this.onUrlChange();
   }
 
   private renderSummary(): void {
@@ -178,7 +178,7 @@ export class App {
         'span.chip',
         { 'data-view': 'process', 'data-pid': pid, title: e?.record?.cmdline ?? '' },
         h('span.swatch', { style: `background:${seriesColor(i)}` }),
-        h('button.chip-name', { type: 'button', 'aria-current': active ? 'page' : undefined }, `${e?.record?.name ?? '…'} `, h('span.pid', { text: String(pid) })),
+        h('button.chip-name', { type: 'button', 'aria-current': active ? 'page' : undefined }, `${e?.record?.name ?? (e?.notFound ? 'gone' : '…')} `, h('span.pid', { text: String(pid) })),
         h('button.chip-close', { type: 'button', 'data-unwatch': pid, 'aria-label': `Stop watching ${pid}`, title: 'Stop watching' }, '×'),
       );
       setClass(chip, 'active', active);

@@ -4,7 +4,7 @@
  * clicking a header, navigable with the keyboard. Rows that disappear fade out for a few seconds.
  */
 import type { SortKey, SortOrder, TableRow } from '../net/types';
-import type { Store } from '../state/store';
+import { GHOST_MS, type Store } from '../state/store';
 import { shownRows, type ShownRow } from '../state/table';
 import { formatBytes, formatCount, formatNumber } from '../util/format';
 import { h, setClass, setText } from './dom';
@@ -24,11 +24,11 @@ const COLUMNS: Column[] = [
   { key: 'name', label: 'Name', title: 'Name and command line', num: false, cell: (r) => r.name ?? '' },
   { key: 'username', label: 'User', title: 'Real user', num: false, cell: (r) => r.username ?? '—' },
   { key: 'status', label: 'State', title: 'Scheduler state', num: false, cell: (r) => r.status ?? '—' },
-  { key: 'cpu_percent', label: 'CPU %', title: 'CPU % (100 = one core)', num: true, cell: (r) => pct(r.cpu_percent) },
+  { key: 'cpu_percent', label: 'CPU%', title: 'CPU % (100 = one core)', num: true, cell: (r) => pct(r.cpu_percent) },
   { key: 'rss', label: 'RSS', title: 'Resident set size', num: true, cell: (r) => formatBytes(r.rss) },
   { key: 'vms', label: 'VMS', title: 'Virtual memory size', num: true, cell: (r) => formatBytes(r.vms) },
   { key: 'shared', label: 'Shared', title: 'Shared memory', num: true, cell: (r) => formatBytes(r.shared) },
-  { key: 'memory_percent', label: 'Mem %', title: 'RSS / total memory', num: true, cell: (r) => (r.memory_percent === undefined ? '—' : formatNumber(r.memory_percent, 2)) },
+  { key: 'memory_percent', label: 'Mem%', title: 'RSS / total memory', num: true, cell: (r) => (r.memory_percent === undefined ? '—' : formatNumber(r.memory_percent, 2)) },
   { key: 'num_threads', label: 'Thr', title: 'Threads', num: true, cell: (r) => String(r.num_threads ?? '—') },
   { key: 'faults_per_sec', label: 'Faults/s', title: 'Page faults per second (minor + major)', num: true, cell: (r) => formatCount(r.faults_per_sec) },
 ];
@@ -263,12 +263,16 @@ export class ProcessTable {
     const count = Math.min(rows.length - first, Math.ceil(vp.clientHeight / ROW_HEIGHT) + 2 * OVERSCAN);
     while (this.pool.length < count) this.pool.push(this.makeRow());
     const cursorIdx = this.cursorIndex();
+    const now = Date.now();
     for (let j = 0; j < this.pool.length; j++) {
       const slot = this.pool[j] as RowEl;
       const shown = j < count ? rows[first + j] : undefined;
       if (!shown) {
         if (slot.el.style.display !== 'none') slot.el.style.display = 'none';
-        slot.pid = 0;
+        if (slot.pid) {
+          slot.pid = 0;
+          delete slot.el.dataset.pid;
+        }
         continue;
       }
       const r = shown.row;
@@ -285,6 +289,9 @@ export class ProcessTable {
       }
       const watched = s.watched.has(pid);
       setClass(el, 'ghost', shown.ghost);
+      // Exited rows fade in steps, one per redraw (no running animation: it would repaint 60x/s).
+      const opacity = shown.ghost ? String(Math.max(0.15, 0.7 - (0.55 * (now - (shown.at ?? now))) / GHOST_MS).toFixed(2)) : '';
+      if (el.style.opacity !== opacity) el.style.opacity = opacity;
       setClass(el, 'watched', watched);
       setClass(el, 'cursor', i === cursorIdx);
       setClass(el, 'selected', s.view === 'process' && s.selectedPid === pid);

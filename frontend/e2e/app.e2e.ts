@@ -1,0 +1,191 @@
+/**
+ * The web app against the real server, in Debian's Chromium. The tests run in order and share one
+ * server, one browser page and two child processes, like a person using the app would.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  chartPoints,
+  launchBrowser,
+  shot,
+  skipReason,
+  startChild,
+  startServer,
+  type Child,
+  type Server,
+} from './harness';
+
+const skip = skipReason();
+if (skip) console.warn(`\n*** browser tests SKIPPED: ${skip}\n`);
+
+const suffix = String(process.pid % 100000);
+const NAME_A = `ppA${suffix}`; // comm is at most 15 characters
+const NAME_B = `ppB${suffix}`;
+
+describe.skipIf(skip !== null)('web app against the real server', () => {
+  let server: Server;
+  let browser: Browser;
+  let page: Page;
+  let a: Child;
+  let b: Child;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    a = startChild(NAME_A, true);
+    b = startChild(NAME_B);
+    server = await startServer();
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(m.text());
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await a?.kill();
+    await b?.kill();
+  });
+
+  it('lists the child process in the table', async () => {
+    await page.goto(server.url);
+    await page.waitForSelector('.conn[data-health="live"]', { timeout: 15000 });
+    await page.waitForFunction((pid) => !!(window as any).procpulse.client.state.table?.rows?.[String(pid)], a.pid, { timeout: 15000 });
+    await page.waitForSelector('.prow[data-pid]');
+    const rows = await page.locator('.prow[data-pid]:visible').count();
+    expect(rows).toBeGreaterThan(5);
+    await shot(page, '01-table');
+  });
+
+  it('filtering finds it', async () => {
+    await page.fill('.filter', NAME_A);
+    const row = page.locator(`.prow[data-pid="${a.pid}"]`);
+    await row.waitFor({ state: 'visible', timeout: 10000 });
+    await expect.poll(() => page.locator('.prow[data-pid]:visible').count(), { timeout: 10000 }).toBe(1);
+    expect(await row.locator('.name').textContent()).toBe(NAME_A);
+  });
+
+  it('click -> its charts gain points over a few ticks', async () => {
+    await page.click(`.prow[data-pid="${a.pid}"]`);
+    await page.waitForSelector(`.detail[data-pid="${a.pid}"] .chart[data-points]`, { timeout: 10000 });
+    const first = await chartPoints(page, '.detail', 'Memory');
+    await expect.poll(() => chartPoints(page, '.detail', 'Memory'), { timeout: 10000, interval: 250 }).toBeGreaterThan(first + 3);
+    expect(await page.locator('.detail .proc-name').textContent()).toBe(NAME_A);
+    expect(page.url()).toContain(`watch=${a.pid}`);
+    await shot(page, '02-detail');
+  });
+
+  it('kill it -> the view marks it exited and keeps its charts', async () => {
+    const points = await chartPoints(page, '.detail', 'Memory');
+    await a.kill();
+    await page.waitForSelector('.detail .badge.exited:not(.hidden)', { timeout: 10000 });
+    expect(await page.locator('.detail .badge.exited').textContent()).toMatch(/Exited/);
+    expect(await chartPoints(page, '.detail', 'Memory')).toBeGreaterThanOrEqual(points);
+    await shot(page, '03-exited');
+  });
+
+  it('compare with two processes draws two series', async () => {
+    await page.fill('.filter', NAME_B);
+    const row = page.locator(`.prow[data-pid="${b.pid}"]`);
+    await row.waitFor({ state: 'visible', timeout: 10000 });
+    await row.click();
+    await page.waitForSelector(`.detail[data-pid="${b.pid}"]`);
+    // A third, live process with a bigger footprint: the server itself.
+    const serverPid = server.proc.pid as number;
+    await page.fill('.filter', String(serverPid));
+    const srow = page.locator(`.prow[data-pid="${serverPid}"]`);
+    await srow.waitFor({ state: 'visible', timeout: 10000 });
+    await srow.locator('.mark').click();
+    await page.fill('.filter', '');
+    await page.click('.tab[data-view="compare"]');
+    await page.waitForSelector('.compare .chart[data-series]');
+    // Hide the exited one: two live series remain.
+    await page.uncheck(`.legend-list li[data-pid="${a.pid}"] input`);
+    await expect.poll(() => page.locator('.compare .chart').getAttribute('data-series'), { timeout: 5000 }).toBe('2');
+    await expect.poll(() => page.locator('.compare .chart').getAttribute('data-points').then(Number), { timeout: 10000 }).toBeGreaterThan(3);
+    expect(await page.locator('.compare .u-legend .u-series').count()).toBe(3); // time + 2
+    await page.check(`.legend-list li[data-pid="${a.pid}"] input`);
+    await expect.poll(() => page.locator('.compare .chart').getAttribute('data-series'), { timeout: 5000 }).toBe('3');
+    await shot(page, '04-compare');
+  });
+
+  it('the system panel shows memory, CPU and its charts', async () => {
+    await page.click('.tab[data-view="system"]');
+    await page.waitForSelector('.system .meter .bar-text');
+    await expect.poll(() => chartPoints(page, '.system', 'CPU'), { timeout: 10000 }).toBeGreaterThan(2);
+    expect(await page.locator('.system .core').count()).toBeGreaterThan(0);
+    await shot(page, '05-system');
+  });
+
+  it('reload keeps the watched PIDs', async () => {
+    await page.click(`.chip[data-pid="${b.pid}"] .chip-name`);
+    await page.waitForSelector(`.detail[data-pid="${b.pid}"]`);
+    await expect.poll(() => new URL(page.url()).searchParams.get('pid')).toBe(String(b.pid));
+    expect(new URL(page.url()).searchParams.get('watch')?.split(',').map(Number).sort()).toEqual([a.pid, b.pid, server.proc.pid].sort());
+    await page.reload();
+    await page.waitForSelector('.conn[data-health="live"]', { timeout: 15000 });
+    for (const pid of [a.pid, b.pid, server.proc.pid]) await page.waitForSelector(`.chip[data-pid="${pid}"]`);
+    await page.waitForSelector(`.detail[data-pid="${b.pid}"]`);
+    await expect.poll(() => chartPoints(page, '.detail', 'Memory'), { timeout: 10000 }).toBeGreaterThan(3);
+    // The exited process is remembered but no longer found.
+    await expect.poll(() => page.locator(`.chip[data-pid="${a.pid}"]`).getAttribute('class'), { timeout: 10000 }).toContain('exited');
+  });
+
+  it('dark theme switch', async () => {
+    const before = await page.evaluate(() => document.documentElement.dataset.theme);
+    for (let i = 0; i < 3; i++) {
+      await page.click('.topbar .icon-btn');
+      if ((await page.evaluate(() => document.documentElement.dataset.theme)) !== before) break;
+    }
+    const after = await page.evaluate(() => document.documentElement.dataset.theme);
+    expect(after).not.toBe(before);
+    await page.evaluate(() => localStorage.setItem('procpulse.theme', 'dark'));
+    await page.reload();
+    await page.waitForSelector(`.detail[data-pid="${b.pid}"] .chart[data-points]`, { timeout: 15000 });
+    await expect.poll(() => chartPoints(page, '.detail', 'Memory'), { timeout: 10000 }).toBeGreaterThan(3);
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await shot(page, '06-detail-dark');
+  });
+
+  it('keyboard: / filters, arrows move, Enter opens', async () => {
+    await page.click('.tab[data-view="system"]');
+    await page.keyboard.press('/');
+    await page.keyboard.type(NAME_B);
+    await page.keyboard.press('ArrowDown');
+    await page.waitForSelector(`.prow.cursor[data-pid="${b.pid}"]`, { timeout: 5000 });
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`.detail[data-pid="${b.pid}"]`);
+    await page.fill('.filter', '');
+  });
+
+  it('/embed renders the charts', async () => {
+    const embed = await browser.newPage({ viewport: { width: 800, height: 500 } });
+    await embed.goto(`${server.url}embed?pids=${b.pid},${server.proc.pid}&metrics=rss,cpu_percent&window=5m&theme=dark`);
+    await embed.waitForSelector('.embed .chart[data-points]', { timeout: 15000 });
+    expect(await embed.locator('.embed .chart').count()).toBe(2);
+    await expect.poll(() => chartPoints(embed, '.embed'), { timeout: 10000 }).toBeGreaterThan(3);
+    expect(await embed.locator('.embed .chart').first().getAttribute('data-series')).toBe('2');
+    expect(await embed.locator('.topbar').count()).toBe(0);
+    await shot(embed, '07-embed-dark');
+    await embed.close();
+  });
+
+  it('server restart -> the page reconnects by itself', async () => {
+    const port = server.port;
+    await server.stop();
+    await page.waitForSelector('.conn[data-health="reconnecting"]', { timeout: 10000 });
+    await shot(page, '08-reconnecting');
+    server = await startServer(port);
+    await page.waitForSelector('.conn[data-health="live"]', { timeout: 30000 });
+    // Data flows again: new samples reach the chart of the watched process.
+    const points = await chartPoints(page, '.detail', 'Memory');
+    await expect.poll(() => chartPoints(page, '.detail', 'Memory'), { timeout: 10000, interval: 250 }).toBeGreaterThan(points + 2);
+    await shot(page, '09-reconnected');
+  });
+
+  it('no script errors on the page', () => {
+    expect(pageErrors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|net::/.test(e))).toEqual([]);
+  });
+});

@@ -1,0 +1,141 @@
+/**
+ * Browser-test harness: starts the real procpulse server (PROCPULSE_BIN, default
+ * ../build/server/procpulse) on 127.0.0.1, child processes to look at, and Debian's Chromium through
+ * playwright-core. Never downloads a browser.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const FRONTEND = resolve(import.meta.dirname, '..');
+export const BIN = resolve(FRONTEND, process.env.PROCPULSE_BIN ?? '../build/server/procpulse');
+export const HAVE_BIN = existsSync(BIN);
+export const DIST = join(FRONTEND, 'dist');
+export const ARTIFACTS = resolve(FRONTEND, '../tests/e2e/artifacts');
+export const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+
+/** Says clearly why the browser tests do not run. */
+export function skipReason(): string | null {
+  if (!HAVE_BIN) return `PROCPULSE_BIN not found: ${BIN} does not exist (build the server, or set PROCPULSE_BIN)`;
+  return null;
+}
+
+export interface Server {
+  url: string;
+  port: number;
+  proc: ChildProcess;
+  log: string[];
+  stop(): Promise<void>;
+}
+
+/** Starts the server; resolves when it prints `listening on http://127.0.0.1:PORT/`. */
+export async function startServer(port = 0, extra: string[] = []): Promise<Server> {
+  if (!existsSync(join(DIST, 'index.html'))) throw new Error(`${DIST}/index.html is missing: run "npm run build" first`);
+  const args = ['--listen', `127.0.0.1:${port}`, '--static-dir', DIST, '--interval', '250ms', ...extra];
+  const proc = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const log: string[] = [];
+  const url = await new Promise<string>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`server did not start within 15 s:\n${log.join('')}`)), 15000);
+    const onData = (d: Buffer): void => {
+      log.push(d.toString());
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(log.join(''));
+      if (m) {
+        clearTimeout(timer);
+        ok(m[1] as string);
+      }
+    };
+    proc.stderr?.on('data', onData);
+    proc.stdout?.on('data', onData);
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`server exited (${code}) before listening:\n${log.join('')}`));
+    });
+  });
+  const stop = (): Promise<void> =>
+    new Promise((done) => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return done();
+      const kill = setTimeout(() => proc.kill('SIGKILL'), 5000);
+      proc.once('exit', () => {
+        clearTimeout(kill);
+        done();
+      });
+      proc.kill('SIGTERM');
+    });
+  return { url, port: Number(new URL(url).port), proc, log, stop };
+}
+
+export interface Child {
+  pid: number;
+  name: string;
+  proc: ChildProcess;
+  kill(): Promise<void>;
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'procpulse-e2e-'));
+process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+
+/**
+ * A child process with a name of its own (its `comm`), found in the table by filtering for it.
+ * `grow` makes it a node script that allocates memory step by step, so its RSS line moves.
+ */
+export function startChild(name: string, grow = false): Child {
+  let proc: ChildProcess;
+  if (grow) {
+    const script = join(tmp, `${name}.cjs`);
+    writeFileSync(
+      script,
+      `process.title = ${JSON.stringify(name)};
+       const keep = [];
+       setInterval(() => { if (keep.length < 40) keep.push(Buffer.alloc(1 << 20, keep.length)); }, 200);`,
+    );
+    proc = spawn(process.execPath, [script], { stdio: 'ignore' });
+  } else {
+    const link = join(tmp, name);
+    if (!existsSync(link)) symlinkSync('/usr/bin/sleep', link);
+    proc = spawn(link, ['600'], { stdio: 'ignore' });
+  }
+  const pid = proc.pid;
+  if (!pid) throw new Error(`could not start ${name}`);
+  return {
+    pid,
+    name,
+    proc,
+    kill: () =>
+      new Promise((done) => {
+        if (proc.exitCode !== null || proc.signalCode !== null) return done();
+        proc.once('exit', () => done());
+        process.kill(pid, 'SIGKILL');
+      }),
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/** Saves a screenshot under tests/e2e/artifacts/. */
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}
+
+/** Points drawn by the chart with the given title inside `scope` (a CSS selector). */
+export async function chartPoints(page: Page, scope: string, title?: string): Promise<number> {
+  return page.evaluate(
+    ([sel, t]) => {
+      const charts = [...document.querySelectorAll<HTMLElement>(`${sel} .chart`)];
+      const c = t ? charts.find((x) => x.querySelector('.chart-title')?.textContent === t) : charts[0];
+      return Number(c?.dataset.points ?? 0);
+    },
+    [scope, title ?? ''] as const,
+  );
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
