@@ -1,8 +1,12 @@
-// run_server: wires the collector, sampler, hub and listener, and shuts them down on a signal.
+// run_server: wires the collector, sampler, hub, store, alerts and listener, and shuts them down
+// on a signal.
+#include "alerts/alert_service.hpp"
 #include "config/config.hpp"
 #include "core/collector.hpp"
 #include "sampler/sampler.hpp"
 #include "sampler/users.hpp"
+#include "store/store.hpp"
+#include "store/writer.hpp"
 #include "transport/hub.hpp"
 #include "transport/listener.hpp"
 #include "util/log.hpp"
@@ -39,6 +43,26 @@ std::string host_name() {
     return buf;
 }
 
+double wall_now() {
+    using namespace std::chrono;
+    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count() / 1e6;
+}
+
+/** Points of `b` placed after those of `a` (a ends before b starts). */
+core::series concat(core::series a, const core::series& b) {
+    a.t.insert(a.t.end(), b.t.begin(), b.t.end());
+    for (std::size_t c = 0; c < a.values.size() && c < b.values.size(); ++c)
+        a.values[c].insert(a.values[c].end(), b.values[c].begin(), b.values[c].end());
+    return a;
+}
+
+/** The finest stored tier that still holds points as old as `from`. */
+std::int64_t tier_for(const std::vector<core::tier>& tiers, double from, double now) {
+    for (const auto& t : tiers)
+        if (now - from <= static_cast<double>(t.keep_ms) / 1000.0) return t.step_ms;
+    return tiers.back().step_ms;
+}
+
 } // namespace
 
 int run_server(const config::config& cfg) {
@@ -47,6 +71,30 @@ int run_server(const config::config& cfg) {
     opts.page_size = ::sysconf(_SC_PAGESIZE);
     opts.keep_open = cfg.keep_open;
     core::collector coll(cfg.proc_root, opts, sampler::system_user_name);
+
+    // Persistence (optional): a bad database stops the start with a clear error.
+    std::unique_ptr<store::store> db;
+    const std::vector<core::tier> tiers = *core::parse_tiers(cfg.retention);
+    if (cfg.db_path != ":memory:") {
+        std::string path = cfg.db_path.empty() ? store::default_path() : cfg.db_path;
+        db = std::make_unique<store::store>(path);
+        log::info("database " + path);
+    }
+    http::watch_list watched;
+    if (db) {
+        watched.assign(db->load_watch());
+        watched.on_change = [&db](const std::vector<int>& pids) {
+            try {
+                db->save_watch(pids, wall_now());
+            } catch (const std::exception& e) {
+                log::error(std::string("saving the watch list failed: ") + e.what());
+            }
+        };
+    }
+    alerts::alert_service alert_svc(db.get());
+    alert_svc.load(cfg.alerts_file);
+    std::unique_ptr<store::writer> writer;
+    if (db) writer = std::make_unique<store::writer>(*db, tiers, cfg.flush_interval, [&watched] { return watched.pids(); });
 
     // A first sweep before serving, so that the first clients get data at once.
     auto first = coll.sweep(sampler::sampler::now());
@@ -60,14 +108,59 @@ int run_server(const config::config& cfg) {
     info.page_size = opts.page_size;
     info.mem_total = first.snap->system.mem_total;
     const auto points = static_cast<std::size_t>(cfg.history.count() / cfg.interval.count());
-    transport::hub hub(info, points, opts.page_size);
+
+    transport::hub_hooks hooks;
+    hooks.alerts = [&alert_svc](const core::snapshot& snap) {
+        protocol::tick_alerts a;
+        for (const auto& e : alert_svc.evaluate(snap)) a.events.push_back(core::alert_event_json(e));
+        a.active = alert_svc.active_json();
+        return a;
+    };
+    hooks.recent_alerts = [&alert_svc] {
+        auto o = alert_svc.overview(50);
+        return o["recent"].as_array();
+    };
+    if (writer) hooks.published = [&writer](const core::snapshot_ptr& s) { writer->submit(s); };
+    transport::hub* hub_ptr = nullptr;
+    // History from memory, extended into the past from the store.
+    auto process_history = [&](int pid, std::optional<std::uint64_t> start, double from,
+                               double to) -> std::optional<core::series> {
+        std::optional<core::process_key> key;
+        if (start) key = core::process_key{pid, *start};
+        else key = hub_ptr->latest_key(pid);
+        if (!key && db) {
+            if (auto s = db->latest_start(pid)) key = core::process_key{pid, *s};
+        }
+        if (!key) return std::nullopt;
+        auto mem = hub_ptr->process_range(*key, from, to);
+        double mem_start = mem && !mem->t.empty() ? mem->t.front() : to + 1;
+        std::optional<core::series> old;
+        if (db && from < mem_start)
+            old = db->process_history(*key, from, std::min(to, mem_start - 1e-3),
+                                      tier_for(tiers, from, wall_now()));
+        if (!old) return mem;
+        if (!mem) return old;
+        return concat(std::move(*old), *mem);
+    };
+    hooks.query = process_history;
+    transport::hub hub(info, points, opts.page_size, hooks);
+    hub_ptr = &hub;
     hub.publish(first.snap);
 
-    http::watch_list watched;
     net::io_context ioc(static_cast<int>(cfg.threads));
     transport::server_context ctx{cfg, hub, watched, http::static_files(cfg.static_dir), {},
                                   transport::connection_limiter(cfg.lim.max_connections,
-                                                                cfg.lim.max_connections_per_ip)};
+                                                                cfg.lim.max_connections_per_ip),
+                                  {}, {}, {}};
+    ctx.process_history = process_history;
+    ctx.system_history = [&](double from, double to) {
+        auto mem = hub.system_range(from, to);
+        double mem_start = mem.t.empty() ? to + 1 : mem.t.front();
+        if (!db || from >= mem_start) return mem;
+        auto old = db->system_history(from, std::min(to, mem_start - 1e-3), tier_for(tiers, from, wall_now()));
+        return concat(std::move(old), mem);
+    };
+    ctx.alerts = &alert_svc;
 
     tcp::endpoint ep(net::ip::make_address(cfg.listen_host), cfg.listen_port);
     auto lst = std::make_shared<transport::listener>(ioc, ep, ctx);
@@ -86,8 +179,6 @@ int run_server(const config::config& cfg) {
     log::info("procpulse listening on " + url + " (interval " + std::to_string(cfg.interval.count()) +
               " ms, " + std::to_string(first.snap->processes.size()) + " processes)");
     std::fprintf(stderr, "procpulse: listening on %s\n", url.c_str());
-    if (!cfg.token && !config::is_loopback_host(cfg.listen_host))
-        log::warn("listening on a non-loopback address without a token");
 
     net::signal_set signals(ioc, SIGINT, SIGTERM);
     net::steady_timer grace(ioc);
@@ -107,6 +198,7 @@ int run_server(const config::config& cfg) {
     ioc.run();
     for (auto& t : pool) t.join();
     smp.stop();
+    if (writer) writer->stop(); // flush what is left
     log::info("stopped");
     return 0;
 }

@@ -1,5 +1,7 @@
 #include "config/config.hpp"
 
+#include "core/downsample.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <functional>
@@ -46,8 +48,13 @@ Server:
 Sampling:
   --interval DURATION       time between sweeps: 250ms, 1s, or milliseconds (default 1s, min 100ms)
   --proc-root PATH          the /proc to read (default /proc; a fixture tree for tests)
-  --history DURATION        in-memory history kept per process (default 15m)
-  --db PATH                 SQLite database for history, watch list and alerts (:memory: = none)
+  --history DURATION        in-memory history of every process, exited ones too (default 1h)
+  --db PATH                 SQLite database for the watch list, stored history, alert rules and
+                            events (default $XDG_STATE_HOME/procpulse/procpulse.db, that is
+                            ~/.local/state/procpulse/procpulse.db; :memory: = keep nothing)
+  --retention TIERS         stored history tiers STEP:KEEP,… (default 1s:1h,10s:24h,1m:7d)
+  --flush-interval DURATION how often history is written to the database (default 5s)
+  --alerts FILE             JSON array of alert rules to load at start
   --no-keep-open            reopen /proc files every sweep instead of keeping them open
 
 Limits (announced to clients in "hello"):
@@ -132,6 +139,19 @@ parse_result parse_args(int argc, const char* const* argv) {
         {"--allow-origin", [&](const std::string& v) { return c.allow_origins.push_back(v), !v.empty(); }},
         {"--allow-embed", [&](const std::string& v) { return !(c.allow_embed = v).empty(); }},
         {"--db", [&](const std::string& v) { return !(c.db_path = v).empty(); }},
+        {"--retention",
+         [&](const std::string& v) {
+             c.retention = v;
+             return core::parse_tiers(v).has_value();
+         }},
+        {"--alerts", [&](const std::string& v) { return !(c.alerts_file = v).empty(); }},
+        {"--flush-interval",
+         [&](const std::string& v) {
+             auto d = parse_duration(v);
+             if (!d || *d < milliseconds(100)) return false;
+             c.flush_interval = *d;
+             return true;
+         }},
         {"--log-level",
          [&](const std::string& v) {
              c.log_level = v;

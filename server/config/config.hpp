@@ -36,8 +36,11 @@ struct config {
     std::optional<std::string> token;       ///< required for non-loopback listen addresses
     std::vector<std::string> allow_origins; ///< extra Origins allowed to open /ws
     std::string allow_embed = "'self'";     ///< frame-ancestors for the embed view
-    milliseconds history{15 * 60 * 1000};   ///< in-memory history per process
-    std::string db_path;                    ///< SQLite file; ":memory:" for none
+    milliseconds history{60 * 60 * 1000};   ///< in-memory history per process
+    std::string db_path;                    ///< SQLite file; empty = default path; ":memory:" = none
+    std::string retention = "1s:1h,10s:24h,1m:7d"; ///< stored history tiers STEP:KEEP
+    milliseconds flush_interval{5000};      ///< how often history is written to the database
+    std::string alerts_file;                ///< JSON array of alert rules loaded at start
     std::string log_level = "info";
     unsigned threads = 2;                   ///< network threads
     bool once = false;

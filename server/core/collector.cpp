@@ -167,7 +167,10 @@ bool collector::sample_process(int pid, tracked_process& t, const sample_time& a
         out.read_count = io->syscr;
         out.write_count = io->syscw;
     } else {
-        // A missing io file (no task I/O accounting) is unavailable, not zero.
+        // A missing io file (no task I/O accounting) is unavailable, not zero. ENOENT here is a
+        // problem to report (once) while the process itself still reads; else it exited mid-read.
+        if (s == read_status::gone && t.dir.read(pid_file::stat, buf_) == read_status::ok)
+            s = read_status::error;
         note(pid_file::io, s == read_status::ok ? read_status::error : s);
     }
 
@@ -219,7 +222,7 @@ void collector::sample_system(const sample_time& at, system_sample& out) {
             out.mem_shared = m->shmem;
             std::uint64_t avail = m->mem_available.value_or(
                 m->mem_free + m->active_file + m->inactive_file + m->sreclaimable);
-            out.mem_available = std::min(avail, m->mem_total);
+            out.mem_available = avail <= m->mem_total ? avail : m->mem_free; // as psutil (LXC)
             std::uint64_t taken = m->mem_free + out.mem_cached + m->buffers;
             out.mem_used = taken <= m->mem_total ? m->mem_total - taken : m->mem_total - m->mem_free;
             out.mem_percent =

@@ -421,6 +421,31 @@ std::optional<api_response> handle_api(std::string_view method, std::string_view
         if (!pid) return fail(400, "PID must be a positive integer");
         return history_response(tp, pid, ctx);
     }
+    if (path == "/api/alerts" || path.rfind("/api/alerts/", 0) == 0) {
+        if (!ctx.alerts) return fail(503, "Alerts are not available");
+        if (path == "/api/alerts") {
+            if (auto r = need(get)) return r;
+            return reply(200, ctx.alerts->overview(100));
+        }
+        if (path == "/api/alerts/rules") {
+            if (get) return reply(200, json::object{{"success", true}, {"rules", ctx.alerts->rules()}});
+            if (!post) return fail(405, "Method not allowed");
+            boost::system::error_code ec;
+            json::value v = json::parse(body, ec);
+            if (ec) return fail(400, "Body must be a JSON object");
+            auto r = ctx.alerts->add_rule(v, ctx.now);
+            if (auto* why = std::get_if<std::string>(&r)) return fail(400, *why);
+            return reply(201, json::object{{"success", true}, {"rule", std::get<json::object>(r)}});
+        }
+        const std::string rule_prefix = "/api/alerts/rules/";
+        if (path.rfind(rule_prefix, 0) == 0) {
+            if (method != "DELETE") return fail(405, "Method not allowed");
+            auto id = positive_int(std::string_view(path).substr(rule_prefix.size()));
+            if (!id) return fail(400, "Rule id must be a positive integer");
+            if (!ctx.alerts->delete_rule(*id, ctx.now)) return fail(404, "Rule not found");
+            return reply(200, json::object{{"success", true}});
+        }
+    }
     return fail(404, "Not found");
 }
 

@@ -6,12 +6,17 @@
 #include "core/history.hpp"
 #include "core/snapshot.hpp"
 
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
 #include <functional>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace procpulse::http {
@@ -34,6 +39,18 @@ private:
     std::set<int> pids_;
 };
 
+/** Alert rules and events as the REST API sees them (implemented by the server). */
+class alerts_api {
+public:
+    virtual ~alerts_api() = default;
+    virtual boost::json::array rules() = 0;
+    /** The stored rule, or why it was refused. */
+    virtual std::variant<boost::json::object, std::string> add_rule(const boost::json::value& v, double now) = 0;
+    virtual bool delete_rule(std::int64_t id, double now) = 0;
+    /** {"success":true,"active":[…],"recent":[…]} */
+    virtual boost::json::object overview(std::size_t recent) = 0;
+};
+
 struct api_response {
     unsigned status = 200;
     std::string body;
@@ -51,6 +68,7 @@ struct api_context {
                                               double from, double to)>
         history;
     std::function<core::series(double from, double to)> system_history;
+    alerts_api* alerts = nullptr;
 };
 
 /** Handles /api/... and /healthz; nullopt for any other path. */

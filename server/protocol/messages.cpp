@@ -135,8 +135,8 @@ decode_result decode_client_message(std::string_view text, const config::limits&
     }
     if (!top || !top->is_string()) return bad("give \"pids\" (an array) or \"topic\" (a string)", m.id);
     std::string_view tp = top->get_string();
-    if (tp == "system") {
-        m.what = topic::system;
+    if (tp == "system" || tp == "alerts") {
+        m.what = tp == "system" ? topic::system : topic::alerts;
         return m;
     }
     if (tp != "processes") return bad("unknown topic \"" + std::string(tp) + "\"", m.id);

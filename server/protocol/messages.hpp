@@ -23,7 +23,7 @@ inline constexpr int version = 1;
 enum class error_code { bad_json, bad_request, unknown_type, no_such_process, limit, rate_limited, too_large };
 const char* to_string(error_code c);
 
-enum class topic { none, system, processes };
+enum class topic { none, system, processes, alerts };
 
 /** Parameters of the live process table. */
 struct table_params {

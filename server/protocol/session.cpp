@@ -161,12 +161,18 @@ json::object session_state::table_doc(const tick& t, bool null_stale) {
                         {"rows", std::move(rows)}};
 }
 
+namespace {
+const char* topic_name(topic t) {
+    return t == topic::system ? "system" : t == topic::alerts ? "alerts" : "processes";
+}
+} // namespace
+
 session_state::out session_state::subscribe_topic(const client_message& m, double now) {
     tick_ptr t = env_.latest_tick();
     auto ack = msg("ack");
     if (m.id) ack["ref"] = *m.id;
     ack["op"] = "subscribe";
-    ack["topic"] = m.what == topic::system ? "system" : "processes";
+    ack["topic"] = topic_name(m.what);
     ack["pids"] = json::array();
     ack["not_found"] = json::array();
     out res{finish(std::move(ack))};
@@ -180,6 +186,13 @@ session_state::out session_state::subscribe_topic(const client_message& m, doubl
         }
         hist["system"] = series_json(env_.system_history(), core::system_columns,
                                      core::system_column_count);
+    } else if (m.what == topic::alerts) {
+        alerts_ = true;
+        alerts_removed_ = false;
+        if (t) {
+            alerts_last_ = t->alerts.record;
+            state["alerts"] = *t->alerts.record;
+        }
     } else {
         if (!table_) {
             env_.interest(0, +1);
@@ -195,6 +208,7 @@ session_state::out session_state::subscribe_topic(const client_message& m, doubl
     snap["full"] = false;
     snap["state"] = std::move(state);
     snap["history"] = std::move(hist);
+    if (m.what == topic::alerts) snap["recent_alerts"] = env_.recent_alerts();
     res.push_back(finish(std::move(snap)));
     return res;
 }
@@ -204,6 +218,10 @@ session_state::out session_state::unsubscribe_topic(const client_message& m) {
         if (system_) system_removed_ = true;
         system_ = false;
         system_last_.reset();
+    } else if (m.what == topic::alerts) {
+        if (alerts_) alerts_removed_ = true;
+        alerts_ = false;
+        alerts_last_.reset();
     } else if (table_) {
         env_.interest(0, -1);
         table_.reset();
@@ -212,7 +230,7 @@ session_state::out session_state::unsubscribe_topic(const client_message& m) {
     auto ack = msg("ack");
     if (m.id) ack["ref"] = *m.id;
     ack["op"] = "unsubscribe";
-    ack["topic"] = m.what == topic::system ? "system" : "processes";
+    ack["topic"] = topic_name(m.what);
     ack["pids"] = json::array();
     ack["not_found"] = json::array();
     return {finish(std::move(ack))};
@@ -223,7 +241,7 @@ session_state::out session_state::resync(const client_message& m, double now) {
     json::object state, procs, hist, phist;
     out res;
     pending_removals_.clear();
-    system_removed_ = table_removed_ = false;
+    system_removed_ = table_removed_ = alerts_removed_ = false;
     for (auto it = subs_.begin(); it != subs_.end();) {
         auto cur = t ? current(*t, it->first, false) : std::nullopt;
         if (t && (!cur || cur->key != it->second.key)) { // ended while the client was away
@@ -259,6 +277,10 @@ session_state::out session_state::resync(const client_message& m, double now) {
         table_->rows.clear();
         state["table"] = table_doc(*t, false);
     }
+    if (alerts_ && t) {
+        alerts_last_ = t->alerts.record;
+        state["alerts"] = *t->alerts.record;
+    }
     auto snap = msg("snapshot");
     if (m.id) snap["ref"] = *m.id;
     snap["time"] = round_to(t ? t->time : now, 3);
@@ -281,6 +303,15 @@ session_state::out session_state::history(const client_message& m) {
     o["pid"] = m.pid;
     o["series"] = series_json(*s, core::process_columns, core::process_column_count);
     return {finish(std::move(o))};
+}
+
+session_state::out session_state::alert_messages(const tick& t) {
+    out res;
+    if (!alerts_) return res;
+    for (const auto& e : t.alert_events)
+        res.push_back("{\"type\":\"alert\",\"seq\":" + std::to_string(++seq_) + ",\"epoch\":" +
+                      json::serialize(json::string(info_.epoch)) + ",\"event\":" + e + "}");
+    return res;
 }
 
 session_state::out session_state::on_tick(const tick& t) {
@@ -352,6 +383,14 @@ session_state::out session_state::on_tick(const tick& t) {
     } else if (table_removed_) {
         add("table", "null");
         table_removed_ = false;
+    }
+    if (alerts_) {
+        for (auto& m : alert_messages(t)) res.push_back(std::move(m));
+        std::string frag;
+        if (append_patch(frag, alerts_last_, t.alerts)) add("alerts", frag);
+    } else if (alerts_removed_) {
+        add("alerts", "null");
+        alerts_removed_ = false;
     }
     if (!patch.empty()) {
         std::string d = "{\"type\":\"delta\",\"seq\":" + std::to_string(++seq_) + ",\"epoch\":" +

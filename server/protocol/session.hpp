@@ -8,6 +8,8 @@
 #include "protocol/messages.hpp"
 #include "protocol/tick.hpp"
 
+#include <boost/json/array.hpp>
+
 #include <functional>
 #include <map>
 #include <memory>
@@ -31,6 +33,8 @@ public:
                                                       double from, double to) = 0;
     /** Registers (+1) or releases (-1) interest in a pid's record, or in table rows (pid 0). */
     virtual void interest(int pid, int delta) = 0;
+    /** Recent alert events, newest first. */
+    virtual boost::json::array recent_alerts() { return {}; }
 };
 
 class session_state {
@@ -51,8 +55,14 @@ public:
     /** A refusal for a message the rate limiter dropped. */
     std::string rate_limited();
 
-    /** Messages for a tick: `gone` for processes that ended, then at most one `delta`. */
+    /** Messages for a tick: `gone` for processes that ended, `alert`s, then at most one `delta`. */
     out on_tick(const tick& t);
+
+    /**
+     * The `alert` messages of a tick (empty unless subscribed to alerts). The transport calls it
+     * for a tick it skips (a lagging client), so that events are never lost; on_tick calls it too.
+     */
+    out alert_messages(const tick& t);
 
     std::size_t subscription_count() const { return subs_.size(); }
     std::uint64_t seq() const { return seq_; }
@@ -94,6 +104,9 @@ private:
     bool system_ = false;
     bool system_removed_ = false;
     record_ptr system_last_;
+    bool alerts_ = false;
+    bool alerts_removed_ = false;
+    record_ptr alerts_last_;
     std::optional<table_state> table_;
     bool table_removed_ = false;
 };

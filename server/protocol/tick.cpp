@@ -46,7 +46,8 @@ const item* find(const std::unordered_map<int, item>* m, int pid) {
 
 } // namespace
 
-tick_ptr build_tick(const core::snapshot_ptr& snap, const tick* prev, const tick_interest& interest) {
+tick_ptr build_tick(const core::snapshot_ptr& snap, const tick* prev, const tick_interest& interest,
+                    const tick_alerts& alerts) {
     auto t = std::make_shared<tick>();
     t->number = prev ? prev->number + 1 : 1;
     t->time = snap->at.wall;
@@ -64,6 +65,9 @@ tick_ptr build_tick(const core::snapshot_ptr& snap, const tick* prev, const tick
     }
     t->system = make_item(core::process_key{}, system_record(snap->system, snap->at.wall),
                           prev ? &prev->system : nullptr);
+    t->alerts = make_item(core::process_key{}, json::object{{"active", alerts.active}},
+                          prev ? &prev->alerts : nullptr);
+    for (const auto& e : alerts.events) t->alert_events.push_back(json::serialize(e));
     return t;
 }
 

@@ -35,6 +35,8 @@ struct tick {
     std::unordered_map<int, item> procs; ///< process records of subscribed pids
     std::unordered_map<int, item> rows;  ///< table rows of every process (when a table is open)
     item system;
+    item alerts;                          ///< {"active": {instance id: event}}
+    std::vector<std::string> alert_events; ///< serialized events of this tick
 
     /** The table selection for these parameters, computed once per tick and shared. */
     std::shared_ptr<const table_selection> selection(const table_params& p) const;
@@ -52,8 +54,15 @@ struct tick_interest {
     bool rows = false;
 };
 
+/** Alert state that travels with a tick. */
+struct tick_alerts {
+    boost::json::object active;              ///< {instance id: event}
+    std::vector<boost::json::object> events; ///< state changes in this tick
+};
+
 /** Encodes a snapshot into a tick, diffing against the previous tick (null for the first). */
-tick_ptr build_tick(const core::snapshot_ptr& snap, const tick* prev, const tick_interest& interest);
+tick_ptr build_tick(const core::snapshot_ptr& snap, const tick* prev, const tick_interest& interest,
+                    const tick_alerts& alerts = {});
 
 /**
  * Appends to `out` the patch that takes a client from `last` to `cur` (nothing when equal) and

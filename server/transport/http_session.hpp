@@ -13,6 +13,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -29,6 +30,10 @@ struct server_context {
     http::listen_address addr;
     connection_limiter limiter;
     std::atomic<double> last_sweep_seconds{0};
+    /** History reaching into the store (REST). */
+    std::function<std::optional<core::series>(int, std::optional<std::uint64_t>, double, double)> process_history;
+    std::function<core::series(double, double)> system_history;
+    http::alerts_api* alerts = nullptr;
 };
 
 class http_session : public std::enable_shared_from_this<http_session> {

@@ -6,8 +6,12 @@
 
 namespace procpulse::transport {
 
-hub::hub(protocol::server_info info, std::size_t history_points, long page_size)
-    : info_(std::move(info)), history_(history_points, page_size) {}
+hub::hub(protocol::server_info info, std::size_t history_points, long page_size, hub_hooks hooks)
+    : info_(std::move(info)), hooks_(std::move(hooks)), history_(history_points, page_size) {}
+
+boost::json::array hub::recent_alerts() {
+    return hooks_.recent_alerts ? hooks_.recent_alerts() : boost::json::array();
+}
 
 void hub::publish(const core::snapshot_ptr& snap) {
     {
@@ -24,7 +28,9 @@ void hub::publish(const core::snapshot_ptr& snap) {
         }
     }
     protocol::tick_ptr prev = latest_tick();
-    protocol::tick_ptr t = protocol::build_tick(snap, prev.get(), want);
+    protocol::tick_alerts alerts;
+    if (hooks_.alerts) alerts = hooks_.alerts(*snap);
+    protocol::tick_ptr t = protocol::build_tick(snap, prev.get(), want, alerts);
     {
         std::lock_guard lock(tick_mutex_);
         latest_ = t;
@@ -38,6 +44,7 @@ void hub::publish(const core::snapshot_ptr& snap) {
     }
     for (const auto& w : targets)
         if (auto s = w.lock()) s->deliver(t);
+    if (hooks_.published) hooks_.published(snap);
 }
 
 void hub::join(const std::shared_ptr<ws_session>& s) {
@@ -90,8 +97,19 @@ core::series hub::system_range(double from, double to) {
     return history_.system(from, to);
 }
 
+std::optional<core::process_key> hub::latest_key(int pid) {
+    std::lock_guard lock(history_mutex_);
+    return history_.latest_key(pid);
+}
+
+std::optional<core::series> hub::process_range(const core::process_key& key, double from, double to) {
+    std::lock_guard lock(history_mutex_);
+    return history_.process(key, from, to);
+}
+
 std::optional<core::series> hub::query_history(int pid, std::optional<std::uint64_t> start,
                                                double from, double to) {
+    if (hooks_.query) return hooks_.query(pid, start, from, to);
     std::lock_guard lock(history_mutex_);
     std::optional<core::process_key> key;
     if (start) key = core::process_key{pid, *start};

@@ -17,9 +17,21 @@ namespace procpulse::transport {
 
 class ws_session;
 
+/** Hooks the hub calls on the sampler thread for every snapshot (all optional). */
+struct hub_hooks {
+    /** Evaluates alerts: the tick's alert state. */
+    std::function<protocol::tick_alerts(const core::snapshot&)> alerts;
+    /** Recent alert events for new subscribers. */
+    std::function<boost::json::array()> recent_alerts;
+    /** Called after the tick is out (e.g. the store writer's submit). */
+    std::function<void(const core::snapshot_ptr&)> published;
+    /** History queries that reach past memory (the store); replaces the memory-only query. */
+    std::function<std::optional<core::series>(int, std::optional<std::uint64_t>, double, double)> query;
+};
+
 class hub : public protocol::session_env {
 public:
-    hub(protocol::server_info info, std::size_t history_points, long page_size);
+    hub(protocol::server_info info, std::size_t history_points, long page_size, hub_hooks hooks = {});
 
     /** Called by the sampler thread for every snapshot. */
     void publish(const core::snapshot_ptr& snap);
@@ -39,14 +51,19 @@ public:
     std::optional<core::series> query_history(int pid, std::optional<std::uint64_t> start,
                                               double from, double to) override;
     void interest(int pid, int delta) override;
+    boost::json::array recent_alerts() override;
 
     core::series system_range(double from, double to);
+    /** Memory-only history queries. */
+    std::optional<core::process_key> latest_key(int pid);
+    std::optional<core::series> process_range(const core::process_key& key, double from, double to);
     std::size_t history_bytes();
     std::size_t history_processes();
     core::snapshot_ptr latest_snapshot();
 
 private:
     protocol::server_info info_;
+    hub_hooks hooks_;
     mutable std::mutex sessions_mutex_;
     std::unordered_map<ws_session*, std::weak_ptr<ws_session>> sessions_;
 

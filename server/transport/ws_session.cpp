@@ -107,7 +107,10 @@ void ws_session::on_read(beast::error_code ec, std::size_t) {
 void ws_session::deliver(protocol::tick_ptr t) {
     net::post(ws_.get_executor(), [self = shared_from_this(), t = std::move(t)]() mutable {
         if (self->closing_ || !self->state_) return;
-        self->pending_tick_ = std::move(t); // a newer tick replaces one not yet sent
+        // A newer tick replaces one not yet sent; only its alert events must still go out.
+        if (self->pending_tick_ && !self->pending_tick_->alert_events.empty())
+            for (auto& m : self->state_->alert_messages(*self->pending_tick_)) self->enqueue(std::move(m));
+        self->pending_tick_ = std::move(t);
         self->do_write();
     });
 }

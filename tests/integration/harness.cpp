@@ -107,6 +107,44 @@ int server_process::terminate(std::chrono::milliseconds limit) {
 
 std::string server_process::log() const { return *log_; }
 
+void server_process::kill9() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    wait_for(pid_, 5s);
+    pid_ = -1;
+}
+
+std::pair<int, std::string> run_server_to_exit(std::vector<std::string> args, std::chrono::milliseconds limit) {
+    args.insert(args.begin(), PROCPULSE_BIN);
+    int fd = -1;
+    pid_t pid = spawn(args, &fd);
+    std::string text;
+    auto end = std::chrono::steady_clock::now() + limit;
+    int status = -1;
+    while (std::chrono::steady_clock::now() < end) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 50) > 0) {
+            char buf[4096];
+            ssize_t n = ::read(fd, buf, sizeof buf);
+            if (n > 0) text.append(buf, static_cast<std::size_t>(n));
+        }
+        int st = 0;
+        if (::waitpid(pid, &st, WNOHANG) == pid) {
+            status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+            break;
+        }
+    }
+    if (status < 0) {
+        ::kill(pid, SIGKILL);
+        wait_for(pid, 5s);
+    }
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<std::size_t>(n));
+    ::close(fd);
+    return {status, text};
+}
+
 server_process::~server_process() {
     if (pid_ > 0) {
         ::kill(pid_, SIGTERM);

@@ -36,6 +36,8 @@ public:
     pid_t pid() const { return pid_; }
     /** Sends SIGTERM and waits up to `limit`; returns the exit status, or -1 on timeout. */
     int terminate(std::chrono::milliseconds limit);
+    /** SIGKILL, reaped. */
+    void kill9();
     /** Everything the server wrote to stderr so far. */
     std::string log() const;
 
@@ -46,6 +48,9 @@ private:
     std::shared_ptr<std::string> log_;
     std::thread drain_;
 };
+
+/** Runs the server binary to completion (bounded); returns its exit status and stderr. */
+std::pair<int, std::string> run_server_to_exit(std::vector<std::string> args, std::chrono::milliseconds limit);
 
 /** A child process the test owns (e.g. `sleep 600`); killed and reaped by PID on destruction. */
 class child_process {

@@ -7,7 +7,9 @@ using namespace procpulse::test;
 namespace json = boost::json;
 
 namespace {
-std::vector<std::string> fast() { return {"--listen", "127.0.0.1:0", "--interval", "200ms", "--log-level", "warn"}; }
+std::vector<std::string> fast() {
+    return {"--listen", "127.0.0.1:0", "--interval", "200ms", "--log-level", "warn", "--db", ":memory:"};
+}
 std::string str(const json::value& v, const char* k) { return std::string(v.at(k).as_string()); }
 } // namespace
 

@@ -18,7 +18,9 @@ namespace json = boost::json;
 
 namespace {
 
-std::vector<std::string> fast() { return {"--listen", "127.0.0.1:0", "--interval", "200ms", "--log-level", "warn"}; }
+std::vector<std::string> fast() {
+    return {"--listen", "127.0.0.1:0", "--interval", "200ms", "--log-level", "warn", "--db", ":memory:"};
+}
 
 /** Reads hello and checks the common members. */
 json::object expect_hello(ws_client& c) {
@@ -252,7 +254,7 @@ BOOST_AUTO_TEST_CASE(token_is_required_when_configured) {
 }
 
 BOOST_AUTO_TEST_CASE(non_loopback_without_token_refuses_to_start) {
-    BOOST_CHECK_THROW(server_process({"--listen", "0.0.0.0:0"}), std::exception);
+    BOOST_CHECK_THROW(server_process({"--listen", "0.0.0.0:0", "--db", ":memory:"}), std::exception);
 }
 
 BOOST_AUTO_TEST_CASE(process_table_topic_filters_and_sorts) {
@@ -350,7 +352,7 @@ std::string big_proc_tree(int n) {
 BOOST_AUTO_TEST_CASE(a_client_that_never_reads_is_closed_while_others_stay_on_time) {
     std::string root = big_proc_tree(1000);
     server_process srv({"--listen", "127.0.0.1:0", "--interval", "200ms", "--log-level", "warn",
-                        "--proc-root", root, "--write-timeout", "1s", "--outbox-bytes", "2000000"});
+                        "--db", ":memory:", "--proc-root", root, "--write-timeout", "1s", "--outbox-bytes", "2000000"});
     ws_client good(srv.port());
     expect_hello(good);
     good.send(R"({"type":"subscribe","topic":"system"})");

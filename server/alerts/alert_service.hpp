@@ -1,0 +1,50 @@
+#pragma once
+/**
+ * Alert rules and events for the server: the pure alert_engine behind a mutex, with rules and
+ * events persisted in the store (when there is one) and recent events kept in memory.
+ * Thread-safe: evaluate() runs on the sampler thread, the rest on HTTP threads.
+ */
+#include "core/alerts.hpp"
+#include "http/api.hpp"
+
+#include <boost/json/array.hpp>
+
+#include <deque>
+#include <mutex>
+#include <string>
+
+namespace procpulse::store {
+class store;
+}
+
+namespace procpulse::alerts {
+
+class alert_service : public http::alerts_api {
+public:
+    explicit alert_service(store::store* db);
+
+    /** Loads rules from the store, then from a JSON file (an array of rules); throws on a bad file. */
+    void load(const std::string& rules_file);
+
+    /** Evaluates a sweep: returns the events (also recorded). */
+    std::vector<core::alert_event> evaluate(const core::snapshot& snap);
+
+    /** {"<instance id>": event} of the alerts firing now. */
+    boost::json::object active_json();
+
+    // alerts_api
+    boost::json::array rules() override;
+    std::variant<boost::json::object, std::string> add_rule(const boost::json::value& v, double now) override;
+    bool delete_rule(std::int64_t id, double now) override;
+    boost::json::object overview(std::size_t recent) override;
+
+private:
+    void record(const std::vector<core::alert_event>& events);
+    std::mutex mutex_;
+    core::alert_engine engine_;
+    store::store* db_;
+    std::int64_t next_id_ = 1;
+    std::deque<boost::json::object> recent_; // newest last
+};
+
+} // namespace procpulse::alerts

@@ -1,0 +1,332 @@
+#include "store/store.hpp"
+
+#include <sqlite3.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <sys/stat.h>
+
+namespace procpulse::store {
+
+namespace {
+
+/** A prepared statement, finalized on scope exit. */
+class stmt {
+public:
+    stmt(sqlite3* db, const char* sql) : db_(db) {
+        if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK)
+            throw std::runtime_error(std::string("sqlite prepare: ") + sqlite3_errmsg(db) + " in " + sql);
+    }
+    ~stmt() { sqlite3_finalize(s_); }
+    stmt(const stmt&) = delete;
+    stmt& operator=(const stmt&) = delete;
+    stmt& bind(int i, double v) { return check(sqlite3_bind_double(s_, i, v)); }
+    stmt& bind(int i, std::int64_t v) { return check(sqlite3_bind_int64(s_, i, v)); }
+    stmt& bind(int i, const std::string& v) {
+        return check(sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+    }
+    stmt& bind(int i, const std::optional<double>& v) {
+        return check(v ? sqlite3_bind_double(s_, i, *v) : sqlite3_bind_null(s_, i));
+    }
+    bool step() {
+        int rc = sqlite3_step(s_);
+        if (rc == SQLITE_ROW) return true;
+        if (rc == SQLITE_DONE) return false;
+        throw std::runtime_error(std::string("sqlite step: ") + sqlite3_errmsg(db_));
+    }
+    void reset() {
+        sqlite3_reset(s_);
+        sqlite3_clear_bindings(s_);
+    }
+    double col_double(int i) { return sqlite3_column_double(s_, i); }
+    std::int64_t col_int(int i) { return sqlite3_column_int64(s_, i); }
+    bool col_null(int i) { return sqlite3_column_type(s_, i) == SQLITE_NULL; }
+    std::string col_text(int i) {
+        auto p = reinterpret_cast<const char*>(sqlite3_column_text(s_, i));
+        return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, i))) : std::string();
+    }
+
+private:
+    stmt& check(int rc) {
+        if (rc != SQLITE_OK) throw std::runtime_error(std::string("sqlite bind: ") + sqlite3_errmsg(db_));
+        return *this;
+    }
+    sqlite3* db_;
+    sqlite3_stmt* s_ = nullptr;
+};
+
+std::string proc_cols() {
+    std::string s;
+    for (const char* c : core::process_columns) s += std::string(", ") + c + " REAL";
+    return s;
+}
+std::string sys_cols() {
+    std::string s;
+    for (const char* c : core::system_columns) s += std::string(", ") + c + " REAL";
+    return s;
+}
+
+} // namespace
+
+std::string default_path() {
+    const char* xdg = std::getenv("XDG_STATE_HOME");
+    std::string base;
+    if (xdg && *xdg) base = xdg;
+    else if (const char* home = std::getenv("HOME"); home && *home) base = std::string(home) + "/.local/state";
+    else base = "/tmp";
+    return base + "/procpulse/procpulse.db";
+}
+
+void store::exec(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+        std::string m = err ? err : "?";
+        sqlite3_free(err);
+        throw std::runtime_error("sqlite: " + m + " in " + sql);
+    }
+}
+
+store::store(const std::string& path) : path_(path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const bool exists = fs::exists(path, ec);
+    if (!exists) {
+        fs::path dir = fs::path(path).parent_path();
+        if (!dir.empty()) fs::create_directories(dir, ec);
+    }
+    // An existing file is opened without the create flag, and checked before anything is written.
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (exists ? 0 : SQLITE_OPEN_CREATE);
+    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+        std::string m = db_ ? sqlite3_errmsg(db_) : "out of memory";
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw store_error("cannot open database " + path + ": " + m +
+                          " (check the path and its permissions, or pass --db :memory:)");
+    }
+    sqlite3_busy_timeout(db_, 5000);
+    auto refuse = [&](const std::string& why) {
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw store_error("database " + path + " " + why +
+                          "; it was left untouched. Move it away or pass another --db (or --db :memory:).");
+    };
+    try {
+        int app = 0, tables = 0;
+        {
+            stmt s(db_, "PRAGMA application_id");
+            if (s.step()) app = static_cast<int>(s.col_int(0));
+        }
+        {
+            stmt s(db_, "SELECT count(*) FROM sqlite_master");
+            if (s.step()) tables = static_cast<int>(s.col_int(0));
+        }
+        if (app != application_id && !(app == 0 && tables == 0))
+            refuse("is not a procpulse database (application_id " + std::to_string(app) + ", " +
+                   std::to_string(tables) + " objects)");
+        if (tables > 0) {
+            stmt s(db_, "PRAGMA quick_check");
+            std::string r = s.step() ? s.col_text(0) : "no answer";
+            if (r != "ok") refuse("is corrupt (quick_check: " + r + ")");
+            stmt v(db_, "PRAGMA user_version");
+            int ver = v.step() ? static_cast<int>(v.col_int(0)) : 0;
+            if (ver > schema_version)
+                refuse("has schema version " + std::to_string(ver) + ", newer than this procpulse (" +
+                       std::to_string(schema_version) + ")");
+        }
+    } catch (const store_error&) {
+        throw;
+    } catch (const std::exception& e) {
+        refuse(std::string("cannot be read as SQLite (") + e.what() + ")");
+    }
+    exec("PRAGMA journal_mode=WAL");
+    exec("PRAGMA synchronous=NORMAL");
+    exec(("PRAGMA application_id=" + std::to_string(application_id)).c_str());
+    exec(("PRAGMA user_version=" + std::to_string(schema_version)).c_str());
+    exec("CREATE TABLE IF NOT EXISTS watch(pid INTEGER PRIMARY KEY, added REAL NOT NULL)");
+    exec(("CREATE TABLE IF NOT EXISTS proc_history(step INTEGER NOT NULL, pid INTEGER NOT NULL, "
+          "start INTEGER NOT NULL, t REAL NOT NULL" + proc_cols() +
+          ", PRIMARY KEY(step, pid, start, t)) WITHOUT ROWID").c_str());
+    exec(("CREATE TABLE IF NOT EXISTS sys_history(step INTEGER NOT NULL, t REAL NOT NULL" + sys_cols() +
+          ", PRIMARY KEY(step, t)) WITHOUT ROWID").c_str());
+    exec("CREATE TABLE IF NOT EXISTS alert_rules(id INTEGER PRIMARY KEY, rule TEXT NOT NULL)");
+    exec("CREATE TABLE IF NOT EXISTS alert_events(id INTEGER PRIMARY KEY AUTOINCREMENT, t REAL NOT NULL, "
+         "rule_id INTEGER, state TEXT NOT NULL, event TEXT NOT NULL)");
+    exec("CREATE INDEX IF NOT EXISTS alert_events_t ON alert_events(t)");
+}
+
+store::~store() {
+    if (db_) sqlite3_close(db_);
+}
+
+std::vector<int> store::load_watch() {
+    std::lock_guard lock(mutex_);
+    stmt s(db_, "SELECT pid FROM watch ORDER BY pid");
+    std::vector<int> out;
+    while (s.step()) out.push_back(static_cast<int>(s.col_int(0)));
+    return out;
+}
+
+void store::save_watch(const std::vector<int>& pids, double now) {
+    std::lock_guard lock(mutex_);
+    exec("BEGIN");
+    try {
+        exec("DELETE FROM watch");
+        stmt s(db_, "INSERT INTO watch(pid, added) VALUES(?, ?)");
+        for (int p : pids) {
+            s.bind(1, static_cast<std::int64_t>(p)).bind(2, now);
+            s.step();
+            s.reset();
+        }
+        exec("COMMIT");
+    } catch (...) {
+        exec("ROLLBACK");
+        throw;
+    }
+}
+
+void store::write(const std::vector<core::history_row>& rows, const std::vector<core::tier>& tiers,
+                  double now) {
+    std::lock_guard lock(mutex_);
+    exec("BEGIN");
+    try {
+        std::string pq = "INSERT OR REPLACE INTO proc_history(step, pid, start, t";
+        for (const char* c : core::process_columns) pq += std::string(", ") + c;
+        pq += ") VALUES(?, ?, ?, ?";
+        for (std::size_t i = 0; i < core::process_column_count; ++i) pq += ", ?";
+        pq += ")";
+        std::string sq = "INSERT OR REPLACE INTO sys_history(step, t";
+        for (const char* c : core::system_columns) sq += std::string(", ") + c;
+        sq += ") VALUES(?, ?";
+        for (std::size_t i = 0; i < core::system_column_count; ++i) sq += ", ?";
+        sq += ")";
+        stmt ps(db_, pq.c_str()), ss(db_, sq.c_str());
+        for (const auto& r : rows) {
+            if (r.key.pid == 0) {
+                ss.bind(1, r.step_ms).bind(2, r.t);
+                for (std::size_t i = 0; i < r.values.size(); ++i) ss.bind(static_cast<int>(3 + i), r.values[i]);
+                ss.step();
+                ss.reset();
+            } else {
+                ps.bind(1, r.step_ms)
+                    .bind(2, static_cast<std::int64_t>(r.key.pid))
+                    .bind(3, static_cast<std::int64_t>(r.key.start_ticks))
+                    .bind(4, r.t);
+                for (std::size_t i = 0; i < r.values.size(); ++i) ps.bind(static_cast<int>(5 + i), r.values[i]);
+                ps.step();
+                ps.reset();
+            }
+        }
+        stmt dp(db_, "DELETE FROM proc_history WHERE step = ? AND t < ?");
+        stmt ds(db_, "DELETE FROM sys_history WHERE step = ? AND t < ?");
+        for (const auto& tr : tiers) {
+            double cutoff = now - static_cast<double>(tr.keep_ms) / 1000.0;
+            dp.bind(1, tr.step_ms).bind(2, cutoff);
+            dp.step();
+            dp.reset();
+            ds.bind(1, tr.step_ms).bind(2, cutoff);
+            ds.step();
+            ds.reset();
+        }
+        exec("COMMIT");
+    } catch (...) {
+        exec("ROLLBACK");
+        throw;
+    }
+}
+
+std::optional<core::series> store::process_history(const core::process_key& key, double from,
+                                                   double to, std::int64_t step_ms) {
+    std::lock_guard lock(mutex_);
+    std::string q = "SELECT t";
+    for (const char* c : core::process_columns) q += std::string(", ") + c;
+    q += " FROM proc_history WHERE step = ? AND pid = ? AND start = ? AND t >= ? AND t <= ? ORDER BY t";
+    stmt s(db_, q.c_str());
+    s.bind(1, step_ms).bind(2, static_cast<std::int64_t>(key.pid)).bind(3, static_cast<std::int64_t>(key.start_ticks));
+    s.bind(4, from).bind(5, to);
+    core::series out;
+    out.values.resize(core::process_column_count);
+    bool any = false;
+    while (s.step()) {
+        any = true;
+        out.t.push_back(s.col_double(0));
+        for (std::size_t c = 0; c < core::process_column_count; ++c)
+            out.values[c].push_back(s.col_null(static_cast<int>(c + 1))
+                                        ? std::nullopt
+                                        : std::optional<double>(s.col_double(static_cast<int>(c + 1))));
+    }
+    if (!any) return std::nullopt;
+    return out;
+}
+
+core::series store::system_history(double from, double to, std::int64_t step_ms) {
+    std::lock_guard lock(mutex_);
+    std::string q = "SELECT t";
+    for (const char* c : core::system_columns) q += std::string(", ") + c;
+    q += " FROM sys_history WHERE step = ? AND t >= ? AND t <= ? ORDER BY t";
+    stmt s(db_, q.c_str());
+    s.bind(1, step_ms).bind(2, from).bind(3, to);
+    core::series out;
+    out.values.resize(core::system_column_count);
+    while (s.step()) {
+        out.t.push_back(s.col_double(0));
+        for (std::size_t c = 0; c < core::system_column_count; ++c)
+            out.values[c].push_back(s.col_null(static_cast<int>(c + 1))
+                                        ? std::nullopt
+                                        : std::optional<double>(s.col_double(static_cast<int>(c + 1))));
+    }
+    return out;
+}
+
+std::optional<std::uint64_t> store::latest_start(int pid) {
+    std::lock_guard lock(mutex_);
+    stmt s(db_, "SELECT start FROM proc_history WHERE pid = ? ORDER BY t DESC LIMIT 1");
+    s.bind(1, static_cast<std::int64_t>(pid));
+    if (!s.step()) return std::nullopt;
+    return static_cast<std::uint64_t>(s.col_int(0));
+}
+
+std::vector<std::pair<std::int64_t, std::string>> store::load_rules() {
+    std::lock_guard lock(mutex_);
+    stmt s(db_, "SELECT id, rule FROM alert_rules ORDER BY id");
+    std::vector<std::pair<std::int64_t, std::string>> out;
+    while (s.step()) out.emplace_back(s.col_int(0), s.col_text(1));
+    return out;
+}
+
+void store::save_rule(std::int64_t id, const std::string& json) {
+    std::lock_guard lock(mutex_);
+    stmt s(db_, "INSERT OR REPLACE INTO alert_rules(id, rule) VALUES(?, ?)");
+    s.bind(1, id).bind(2, json);
+    s.step();
+}
+
+void store::delete_rule(std::int64_t id) {
+    std::lock_guard lock(mutex_);
+    stmt s(db_, "DELETE FROM alert_rules WHERE id = ?");
+    s.bind(1, id);
+    s.step();
+}
+
+void store::add_event(double t, std::int64_t rule_id, const std::string& state, const std::string& json) {
+    std::lock_guard lock(mutex_);
+    stmt s(db_, "INSERT INTO alert_events(t, rule_id, state, event) VALUES(?, ?, ?, ?)");
+    s.bind(1, t).bind(2, rule_id).bind(3, state).bind(4, json);
+    s.step();
+}
+
+std::vector<std::string> store::recent_events(std::size_t limit) {
+    std::lock_guard lock(mutex_);
+    stmt s(db_, "SELECT event FROM alert_events ORDER BY id DESC LIMIT ?");
+    s.bind(1, static_cast<std::int64_t>(limit));
+    std::vector<std::string> out;
+    while (s.step()) out.push_back(s.col_text(0));
+    return out;
+}
+
+std::int64_t store::history_rows() {
+    std::lock_guard lock(mutex_);
+    stmt a(db_, "SELECT (SELECT count(*) FROM proc_history) + (SELECT count(*) FROM sys_history)");
+    return a.step() ? a.col_int(0) : 0;
+}
+
+} // namespace procpulse::store

@@ -1,0 +1,79 @@
+#pragma once
+/**
+ * SQLite persistence: the watch list, downsampled history of the system and of watched processes,
+ * alert rules and alert events. One connection guarded by a mutex; writes come in batches from the
+ * writer thread (one transaction each), reads from HTTP handlers. WAL journal: a crash loses at
+ * most the last unflushed batch and never corrupts the file.
+ */
+#include "core/downsample.hpp"
+#include "core/history.hpp"
+
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+
+namespace procpulse::store {
+
+/** A database that cannot be used (start-up error): the message names the file and what to do. */
+class store_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/** `PRAGMA application_id` of procpulse databases ("ppls"). */
+inline constexpr int application_id = 0x70706c73;
+inline constexpr int schema_version = 1;
+
+class store {
+public:
+    /**
+     * Opens or creates the database at `path`. A file that is not SQLite, is corrupt, or belongs
+     * to another application is refused with store_error and left untouched.
+     */
+    explicit store(const std::string& path);
+    ~store();
+    store(const store&) = delete;
+    store& operator=(const store&) = delete;
+
+    const std::string& path() const { return path_; }
+
+    std::vector<int> load_watch();
+    void save_watch(const std::vector<int>& pids, double now);
+
+    /** Writes rows and applies retention, in one transaction. */
+    void write(const std::vector<core::history_row>& rows, const std::vector<core::tier>& tiers,
+               double now);
+
+    /** Stored points of a process at the given tier within [from, to]; nullopt when none. */
+    std::optional<core::series> process_history(const core::process_key& key, double from, double to,
+                                                std::int64_t step_ms);
+    core::series system_history(double from, double to, std::int64_t step_ms);
+    /** The newest start time stored for a pid. */
+    std::optional<std::uint64_t> latest_start(int pid);
+
+    /** Alert rules as JSON texts, by id. */
+    std::vector<std::pair<std::int64_t, std::string>> load_rules();
+    void save_rule(std::int64_t id, const std::string& json);
+    void delete_rule(std::int64_t id);
+    void add_event(double t, std::int64_t rule_id, const std::string& state, const std::string& json);
+    /** The newest events, newest first. */
+    std::vector<std::string> recent_events(std::size_t limit);
+
+    /** Rows of history stored (for benchmarks). */
+    std::int64_t history_rows();
+
+private:
+    void exec(const char* sql);
+    std::string path_;
+    sqlite3* db_ = nullptr;
+    std::mutex mutex_;
+};
+
+/** The default database path: $XDG_STATE_HOME/procpulse/procpulse.db (~/.local/state/…). */
+std::string default_path();
+
+} // namespace procpulse::store
