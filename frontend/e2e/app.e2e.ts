@@ -172,6 +172,34 @@ describe.skipIf(skip !== null)('web app against the real server', () => {
     await embed.close();
   });
 
+  it('/procpulse-client.js works on its own in a page', async () => {
+    const lib = await browser.newPage();
+    await lib.goto(`${server.url}api/processes/list`); // any page of the server's origin
+    // As a third-party page would: a module script importing the served library. (A string, so the
+    // test runner does not rewrite the dynamic import.)
+    const rec = (await lib.evaluate(`(async (pid) => {
+      const { ProcpulseClient } = await import('/procpulse-client.js');
+      const client = new ProcpulseClient();
+      return new Promise((done) => {
+        let ticks = 0;
+        client.subscribe([pid]);
+        client.subscribeSystem();
+        client.on('delta', () => {
+          // Deltas arrive every tick even when the process does not change: the system topic moves.
+          const r = client.state.processes[String(pid)];
+          if (r && client.state.system && ++ticks >= 3) {
+            client.close();
+            done({ name: r.name, rss: r.rss, ticks });
+          }
+        });
+        client.connect();
+      });
+    })(${b.pid})`)) as { name?: string; rss?: number; ticks: number };
+    expect(rec.name).toBe(NAME_B);
+    expect(rec.rss).toBeGreaterThan(0);
+    await lib.close();
+  });
+
   it('server restart -> the page reconnects by itself', async () => {
     const port = server.port;
     await server.stop();

@@ -10,6 +10,21 @@ function hello(over: Record<string, unknown> = {}): Record<string, unknown> {
   return { ...fixture('server/hello.json'), ...over };
 }
 
+/** A golden server message with the sequence number this test needs. */
+function at(name: string, seq: number): Record<string, unknown> {
+  return { ...fixture(`server/${name}.json`), seq, epoch: EPOCH };
+}
+
+/** A member of a golden message, by path. */
+function field(name: string, ...path: string[]): unknown {
+  let v: unknown = fixture(`server/${name}.json`);
+  for (const k of path) v = (v as Record<string, unknown>)[k];
+  return v;
+}
+
+const SNAP_RSS = field('snapshot', 'state', 'processes', '4242', 'rss') as number;
+const DELTA_RSS = field('delta', 'patch', 'processes', '4242', 'rss') as number;
+
 function setup(): { client: ProcpulseClient; ws: FakeSocket } {
   const client = new ProcpulseClient({ url: 'ws://test/ws', WebSocket: FakeSocket, random: () => 0.5 });
   client.connect();
@@ -79,21 +94,23 @@ describe('ProcpulseClient', () => {
     client.subscribeSystem();
     ws.receive(hello());
     await flushMicrotasks();
-    ws.receive(fixture('server/ack.json'));
-    ws.receive(fixture('server/snapshot.json'));
+    ws.receive(at('ack', 2));
+    ws.receive(at('snapshot', 3));
     const p = client.state.processes['4242']!;
-    expect(p.rss).toBe(10485760);
+    expect(p.rss).toBe(SNAP_RSS);
     expect('read_bytes' in p).toBe(false); // null = unavailable = absent
-    ws.receive({ ...fixture('server/snapshot_full.json'), seq: 4 });
-    ws.receive(fixture('server/delta.json'));
-    expect(client.state.processes['4242']).toMatchObject({ rss: 10489856, cpu_percent: 3.1, minor_faults: 2561, vms: 104857600 });
-    expect(client.state.system?.cpu?.percent).toBe(12.5);
-    expect(client.state.system?.memory?.total).toBe(25276502016);
-    expect(client.state.table?.total).toBe(2);
+    ws.receive(at('snapshot_full', 4));
+    ws.receive(at('delta', 5));
+    const patch = field('delta', 'patch') as { processes: Record<string, object>; system: { cpu: { percent: number } }; table: { total: number } };
+    expect(client.state.processes['4242']).toMatchObject(patch.processes['4242']!);
+    expect(client.state.processes['4242']?.vms).toBe(field('snapshot_full', 'state', 'processes', '4242', 'vms')); // untouched members stay
+    expect(client.state.system?.cpu?.percent).toBe(patch.system.cpu.percent);
+    expect(client.state.system?.memory?.total).toBe(field('snapshot_full', 'state', 'system', 'memory', 'total'));
+    expect(client.state.table?.total).toBe(patch.table.total);
     expect(updates).toEqual([
-      [4242, 10485760],
-      [4242, 10485760],
-      [4242, 10489856],
+      [4242, SNAP_RSS],
+      [4242, field('snapshot_full', 'state', 'processes', '4242', 'rss')],
+      [4242, DELTA_RSS],
     ]);
   });
 
@@ -104,10 +121,10 @@ describe('ProcpulseClient', () => {
     await flushMicrotasks();
     const full = fixture('server/snapshot_full.json') as { state: { table: { rows: Record<string, unknown> } } };
     full.state.table.rows['17'] = { pid: 17, name: 'old', rss: 1 };
-    ws.receive({ ...full, seq: 2 });
+    ws.receive({ ...full, seq: 2, epoch: EPOCH });
     const removed: unknown[] = [];
     client.on('delta', (e) => removed.push(...e.removedRows));
-    ws.receive({ ...fixture('server/delta.json'), seq: 3 });
+    ws.receive(at('delta', 3));
     expect(removed).toEqual([{ pid: 17, name: 'old', rss: 1 }]);
     expect(client.state.table?.rows?.['17']).toBeUndefined();
   });
@@ -118,14 +135,14 @@ describe('ProcpulseClient', () => {
     ws.receive(hello());
     await flushMicrotasks();
     ws.takeSent();
-    ws.receive(fixture('server/snapshot.json')); // seq 3 after hello's 1: gap
+    ws.receive(at('snapshot', 3)); // seq 3 after hello's 1: gap
     expect(ws.takeSent()).toEqual([{ type: 'resync' }]);
-    ws.receive({ ...fixture('server/delta.json'), seq: 4 });
+    ws.receive(at('delta', 4));
     expect(client.state.processes['4242']).toBeUndefined(); // not applied
-    ws.receive({ ...fixture('server/snapshot_full.json'), seq: 5 });
-    expect(client.state.processes['4242']?.rss).toBe(10485760);
-    ws.receive({ ...fixture('server/delta.json'), seq: 6 });
-    expect(client.state.processes['4242']?.rss).toBe(10489856);
+    ws.receive(at('snapshot_full', 5));
+    expect(client.state.processes['4242']?.rss).toBe(field('snapshot_full', 'state', 'processes', '4242', 'rss'));
+    ws.receive(at('delta', 6));
+    expect(client.state.processes['4242']?.rss).toBe(DELTA_RSS);
     expect(ws.takeSent()).toEqual([]);
   });
 
@@ -136,7 +153,7 @@ describe('ProcpulseClient', () => {
     ws.takeSent();
     const reasons: string[] = [];
     client.on('resync', (r) => reasons.push(r.reason));
-    ws.receive({ ...fixture('server/pong.json'), seq: 2, epoch: 'other' });
+    ws.receive({ ...at('pong', 2), epoch: 'other' });
     expect(ws.takeSent()).toEqual([{ type: 'resync' }]);
     expect(reasons[0]).toContain('epoch');
     expect(client).toBeDefined();
@@ -160,8 +177,8 @@ describe('ProcpulseClient', () => {
     client.subscribeSystem();
     ws.receive(hello());
     await flushMicrotasks();
-    ws.receive(fixture('server/ack.json'));
-    ws.receive(fixture('server/snapshot.json'));
+    ws.receive(at('ack', 2));
+    ws.receive(at('snapshot', 3));
     ws.drop(1001, 'shutdown');
     expect(client.status).toMatchObject({ state: 'reconnecting', attempt: 1 });
     expect(client.status.reason).toContain('server going away');
@@ -187,7 +204,7 @@ describe('ProcpulseClient', () => {
       { type: 'subscribe', id: expect.any(Number), pids: [4242] },
     ]);
     // A new connection has a new epoch; that is not a gap.
-    ws3.receive({ ...fixture('server/pong.json'), seq: 2, epoch: 'new-epoch' });
+    ws3.receive({ ...at('pong', 2), epoch: 'new-epoch' });
     expect(ws3.takeSent()).toEqual([]);
   });
 
@@ -221,10 +238,10 @@ describe('ProcpulseClient', () => {
     client.subscribe([4242], (_pid, rec, msg) => seen.push(msg.type === 'gone' ? -1 : rec?.rss));
     ws.receive(hello());
     await flushMicrotasks();
-    ws.receive(fixture('server/ack.json'));
-    ws.receive(fixture('server/snapshot.json'));
-    ws.receive({ ...fixture('server/gone.json'), seq: 4 });
-    expect(seen).toEqual([10485760, -1]);
+    ws.receive(at('ack', 2));
+    ws.receive(at('snapshot', 3));
+    ws.receive(at('gone', 4));
+    expect(seen).toEqual([SNAP_RSS, -1]);
     expect(client.subscribedPids()).toEqual([]);
   });
 

@@ -12,95 +12,115 @@ function decoded(name: string): ServerMessage {
   return d.msg;
 }
 
+/** The decoded message as plain JSON again: typed-array columns back to arrays, NaN back to null. */
+function asJson(v: unknown): unknown {
+  if (v instanceof Float64Array) return Array.from(v, (x) => (Number.isNaN(x) ? null : x));
+  if (Array.isArray(v)) return v.map(asJson);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = asJson(x);
+    return out;
+  }
+  return v;
+}
+
+/** History arrives as {t, rss: […], …}; decode keeps `t` and puts metrics under `cols`. */
+function historyAsRaw(h: unknown): unknown {
+  const cols = (c: { t: unknown; cols: Record<string, unknown> }) => ({ t: c.t, ...c.cols });
+  const { processes, system } = h as { processes: Record<string, { t: unknown; cols: Record<string, unknown> }>; system?: { t: unknown; cols: Record<string, unknown> } };
+  const out: Record<string, unknown> = { processes: Object.fromEntries(Object.entries(processes).map(([k, c]) => [k, cols(c)])) };
+  if (system) out.system = cols(system);
+  return out;
+}
+
 describe('server fixtures decode', () => {
-  it('covers every server fixture', () => {
-    const names = fixtureNames('server');
-    expect(names.length).toBeGreaterThanOrEqual(9);
-    for (const name of names) {
+  const names = fixtureNames('server');
+
+  it('there are fixtures of every server message type', () => {
+    const types = new Set(names.map((n) => fixture(`server/${n}`).type));
+    for (const t of ['hello', 'ack', 'snapshot', 'delta', 'gone', 'error', 'pong']) expect(types).toContain(t);
+  });
+
+  // Every member the golden message holds comes out of decode, with the same value and nothing else.
+  for (const name of names) {
+    it(`${name} decodes to the same content`, () => {
       const raw = fixture(`server/${name}`);
       const msg = decoded(name);
       expect(msg.type).toBe(raw.type);
       expect(msg.seq).toBe(raw.seq);
       expect(msg.epoch).toBe(raw.epoch);
-    }
-  });
-
-  it('hello', () => {
-    const m = decoded('hello.json') as HelloMsg;
-    expect(m).toMatchObject({
-      type: 'hello', seq: 1, epoch: 'c0ffee01-0001', protocol: 1, server: 'procpulse/0.1.0', host: 'box',
-      interval_ms: 1000, history_ms: 900000, cpu_count: 2, page_size: 4096, mem_total: 25276502016, time: 1795653000,
+      const json = asJson(msg) as Record<string, unknown>;
+      if (msg.type === 'snapshot') {
+        const h = asJson(historyAsRaw(msg.history)) as Record<string, unknown>;
+        const rawH = (raw.history ?? {}) as Record<string, unknown>;
+        if (!('processes' in rawH)) delete h.processes; // decode gives an empty map for "none"
+        json.history = h;
+        if (!('history' in raw)) delete json.history;
+      }
+      expect(json).toEqual(raw);
     });
-    expect(m.limits).toEqual({ max_message_bytes: 8192, max_subscriptions: 256, messages_per_sec: 20, message_burst: 40, max_process_limit: 5000 });
+  }
+
+  it('hello: numbers and limits are typed', () => {
+    const m = decoded('hello.json') as HelloMsg;
+    expect(m.protocol).toBe(1);
+    expect(typeof m.interval_ms).toBe('number');
+    expect(m.limits.max_process_limit).toBeGreaterThan(0);
+    expect(m.limits.max_subscriptions).toBeGreaterThan(0);
   });
 
-  it('ack and ack_topic', () => {
+  it('ack lists subscribed and missing PIDs', () => {
     const a = decoded('ack.json') as AckMsg;
-    expect(a).toEqual({ type: 'ack', seq: 2, epoch: 'c0ffee01-0001', ref: 7, op: 'subscribe', pids: [4242], not_found: [99999] });
+    expect(a.op).toBe('subscribe');
+    expect(Array.isArray(a.pids) && Array.isArray(a.not_found)).toBe(true);
     const t = decoded('ack_topic.json') as AckMsg;
-    expect(t).toEqual({ type: 'ack', seq: 2, epoch: 'c0ffee01-0001', ref: 'sys', op: 'subscribe', topic: 'system', pids: [], not_found: [] });
+    expect(t.topic).toBe('system');
+    expect(t.ref).toBe('sys'); // string ids are echoed as strings
   });
 
-  it('snapshot: records and history columns', () => {
+  it('snapshot: full records and history columns as Float64Arrays, NaN for null', () => {
     const s = decoded('snapshot.json') as SnapshotMsg;
-    expect(s.ref).toBe(7);
-    expect(s.full).toBe(false);
-    expect(s.time).toBe(1795653000);
-    const p = s.state.processes?.['4242'];
-    expect(p).toMatchObject({ pid: 4242, start: 88123, ppid: 1, name: 'a) b', cmdline: '/usr/bin/a) b --serve', username: 'alice', uid: 1000, status: 'sleeping' });
-    expect(p).toMatchObject({ rss: 10485760, vms: 104857600, shared: 2097152, cpu_percent: 12.5, memory_percent: 0.04, num_threads: 3, kernel_thread: false, zombie: false });
-    expect(p?.read_bytes).toBeNull();
-    expect(p?.unavailable).toEqual(['io']);
-    const h = s.history.processes['4242'];
-    expect(h).toBeDefined();
-    expect(Array.from(h!.t)).toEqual([1795652998, 1795652999, 1795653000]);
-    expect(h!.cols.rss).toBeInstanceOf(Float64Array);
-    expect(Array.from(h!.cols.rss!)).toEqual([10485760, 10485760, 10485760]);
-    expect(Number.isNaN(h!.cols.cpu_percent![0])).toBe(true);
-    expect(Array.from(h!.cols.cpu_percent!.subarray(1))).toEqual([10, 12.5]);
-    expect(Object.keys(h!.cols).sort()).toEqual(
-      ['cpu_percent', 'major_faults_per_sec', 'minor_faults_per_sec', 'num_threads', 'read_bytes_per_sec', 'rss', 'shared', 'vms', 'write_bytes_per_sec'],
-    );
-    expect(s.history.system).toBeUndefined();
+    const raw = fixture('server/snapshot.json') as { history: { processes: Record<string, Record<string, (number | null)[]>> } };
+    const pid = Object.keys(raw.history.processes)[0]!;
+    const p = s.state.processes?.[pid];
+    expect(p?.pid).toBe(Number(pid));
+    expect(typeof p?.name).toBe('string');
+    expect(typeof p?.rss).toBe('number');
+    const h = s.history.processes[pid]!;
+    expect(h.t).toBeInstanceOf(Float64Array);
+    for (const [col, values] of Object.entries(raw.history.processes[pid]!)) {
+      if (col === 't') continue;
+      expect(h.cols[col]).toBeInstanceOf(Float64Array);
+      values.forEach((v, i) => (v === null ? expect(Number.isNaN(h.cols[col]![i])).toBe(true) : expect(h.cols[col]![i]).toBe(v)));
+    }
   });
 
   it('snapshot_full: system, table and system history', () => {
     const s = decoded('snapshot_full.json') as SnapshotMsg;
     expect(s.full).toBe(true);
-    expect(s.ref).toBeUndefined();
-    const sys = s.state.system!;
-    expect(sys.memory).toMatchObject({ total: 25276502016, available: 24681119744, used: 319475712, percent: 2.4 });
-    expect(sys.cpu).toEqual({ count: 2, percent: null, per_core: [null, null] });
-    expect(sys.load).toEqual([0.46, 0.15, 0.05]);
-    expect(sys.process_count).toBe(64);
-    const t = s.state.table!;
-    expect(t).toMatchObject({ sort: 'rss', order: 'desc', limit: 50, filter: '', kernel_threads: false, total: 1 });
-    expect(t.rows?.['4242']).toMatchObject({ pid: 4242, name: 'a) b', faults_per_sec: 128, kernel_thread: false, cmdline: '/usr/bin/a) b --serve' });
-    const hs = s.history.system!;
-    expect(Array.from(hs.t)).toEqual([1795653000]);
-    expect(Array.from(hs.cols.mem_used!)).toEqual([319475712]);
-    expect(Number.isNaN(hs.cols.cpu_percent![0])).toBe(true);
+    expect(s.state.system?.memory?.total).toBeGreaterThan(0);
+    expect(s.state.table?.rows).toBeDefined();
+    expect(s.history.system?.t).toBeInstanceOf(Float64Array);
+    expect(s.history.system?.cols.mem_used).toBeInstanceOf(Float64Array);
   });
 
-  it('delta: patch with removals', () => {
+  it('delta: a patch that keeps nulls (removals)', () => {
     const d = decoded('delta.json') as DeltaMsg;
-    expect(d.time).toBe(1795653001);
-    expect(d.patch.processes?.['4242']).toEqual({ rss: 10489856, cpu_percent: 3.1, minor_faults: 2561, minor_faults_per_sec: 1 });
-    expect(d.patch.system).toEqual({ cpu: { percent: 12.5 } });
-    expect(d.patch.table?.total).toBe(2);
-    expect(d.patch.table?.rows?.['17']).toBeNull();
-    expect(d.patch.table?.rows?.['4242']).toEqual({ cpu_percent: 3.1, rss: 10489856 });
+    const raw = fixture('server/delta.json') as { patch: { table: { rows: Record<string, unknown> } } };
+    const removed = Object.keys(raw.patch.table.rows).filter((k) => raw.patch.table.rows[k] === null);
+    expect(removed.length).toBeGreaterThan(0);
+    for (const k of removed) expect(d.patch.table?.rows?.[k]).toBeNull();
   });
 
   it('gone, error, pong', () => {
     const g = decoded('gone.json') as GoneMsg;
-    expect(g).toMatchObject({ pid: 4242, start: 88123, reason: 'exited', time: 1795653002 });
-    expect(g.last?.name).toBe('a) b');
-    expect(g.last?.rss).toBe(10485760);
+    expect(g.reason).toBe('exited');
+    expect(g.last?.pid).toBe(g.pid);
     const e = decoded('error.json') as ErrorMsg;
-    expect(e).toEqual({ type: 'error', seq: 7, epoch: 'c0ffee01-0001', ref: 8, code: 'bad_request', message: '"pids" must be an array of positive integers' });
+    expect(e.code).toBe('bad_request');
+    expect(e.message.length).toBeGreaterThan(0);
     const p = decoded('pong.json') as PongMsg;
-    expect(p).toEqual({ type: 'pong', seq: 8, epoch: 'c0ffee01-0001', ref: 9, time: 1795653003.5 });
+    expect(p.ref).toBeDefined();
   });
 });
 
@@ -118,7 +138,7 @@ describe('decode rejects what the protocol does not allow', () => {
     expect(d.ok).toBe(false);
     if (!d.ok) {
       expect(d.error).toContain('patch.processes.4242.rss');
-      expect(d.seq).toBe(5);
+      expect(d.seq).toBe(raw.seq);
     }
   });
 

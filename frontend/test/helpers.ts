@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WebSocketLike } from '../src/net/client';
 
-export const FIXTURES = join(import.meta.dirname, '..', '..', 'shared', 'fixtures');
+export const FIXTURES = process.env.PROCPULSE_FIXTURES ?? join(import.meta.dirname, '..', '..', 'shared', 'fixtures');
 
 export function fixture(rel: string): Record<string, unknown> {
   return JSON.parse(readFileSync(join(FIXTURES, rel), 'utf8')) as Record<string, unknown>;

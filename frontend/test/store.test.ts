@@ -7,6 +7,11 @@ import { connectionHealth } from '../src/views/status';
 import { describeError } from '../src/views/errors';
 import { FakeSocket, fixture } from './helpers';
 
+/** A golden server message with the sequence number this test needs. */
+function at(name: string, seq: number): Record<string, unknown> {
+  return { ...fixture(`server/${name}.json`), seq, epoch: fixture('server/hello.json').epoch };
+}
+
 async function flush(): Promise<void> {
   await Promise.resolve();
   await Promise.resolve();
@@ -29,8 +34,8 @@ async function watching4242(hello: Record<string, unknown> = {}): Promise<{ stor
   t.store.watch(4242);
   t.ws.receive({ ...fixture('server/hello.json'), ...hello });
   await flush();
-  t.ws.receive(fixture('server/ack.json'));
-  t.ws.receive(fixture('server/snapshot.json'));
+  t.ws.receive(at('ack', 2));
+  t.ws.receive(at('snapshot', 3));
   return t;
 }
 
@@ -42,16 +47,19 @@ describe('Store', () => {
   it('starts charts from the snapshot history and appends each delta', async () => {
     const { store, ws } = await watching4242();
     const e = store.watched.get(4242)!;
+    const snap = fixture('server/snapshot.json') as { history: { processes: Record<string, { t: number[] }> } };
+    const t = snap.history.processes['4242']!.t;
     expect(e.record?.name).toBe('a) b');
-    expect(Array.from(e.ring!.times())).toEqual([1795652998, 1795652999, 1795653000]);
-    ws.receive({ ...fixture('server/delta.json'), seq: 4 });
-    expect(Array.from(e.ring!.times())).toEqual([1795652998, 1795652999, 1795653000, 1795653001]);
-    expect(e.ring!.last('rss')).toBe(10489856);
-    expect(e.ring!.last('cpu_percent')).toBe(3.1);
+    expect(Array.from(e.ring!.times())).toEqual(t);
+    const delta = at('delta', 4) as { time: number; patch: { processes: Record<string, { rss: number; cpu_percent: number }> } };
+    ws.receive(delta);
+    expect(Array.from(e.ring!.times())).toEqual([...t, delta.time]);
+    expect(e.ring!.last('rss')).toBe(delta.patch.processes['4242']!.rss);
+    expect(e.ring!.last('cpu_percent')).toBe(delta.patch.processes['4242']!.cpu_percent);
     expect(Number.isNaN(e.ring!.last('read_bytes_per_sec'))).toBe(true);
     // A second delta with the same time adds nothing.
-    ws.receive({ ...fixture('server/delta.json'), seq: 5 });
-    expect(e.ring!.length).toBe(4);
+    ws.receive(at('delta', 5));
+    expect(e.ring!.length).toBe(t.length + 1);
   });
 
   it('sizes rings from the hello (history window / interval)', async () => {
@@ -61,10 +69,11 @@ describe('Store', () => {
 
   it('marks a watched process exited and keeps its series', async () => {
     const { store, ws } = await watching4242();
-    ws.receive({ ...fixture('server/gone.json'), seq: 4 });
+    const gone = at('gone', 4) as { time: number };
+    ws.receive(gone);
     const e = store.watched.get(4242)!;
-    expect(e.exited).toEqual({ reason: 'exited', time: 1795653002 });
-    expect(e.ring!.length).toBe(4);
+    expect(e.exited).toEqual({ reason: 'exited', time: gone.time });
+    expect(e.ring!.lastTime).toBe(gone.time);
     expect(store.client.subscribedPids()).toEqual([]);
   });
 
@@ -73,7 +82,7 @@ describe('Store', () => {
     store.watch(99999);
     ws.receive(fixture('server/hello.json'));
     await flush();
-    ws.receive({ ...fixture('server/ack.json'), pids: [], not_found: [99999] });
+    ws.receive({ ...at('ack', 2), pids: [], not_found: [99999] });
     expect(store.watched.get(99999)!.notFound).toBe(true);
   });
 
@@ -84,8 +93,8 @@ describe('Store', () => {
     await flush();
     const full = fixture('server/snapshot_full.json') as { state: { table: { rows: Record<string, unknown> } } };
     full.state.table.rows['17'] = { pid: 17, name: 'short-lived' };
-    ws.receive({ ...full, seq: 2 });
-    ws.receive({ ...fixture('server/delta.json'), seq: 3 });
+    ws.receive({ ...full, seq: 2, epoch: fixture('server/hello.json').epoch });
+    ws.receive(at('delta', 3));
     expect(store.ghosts.get('17')?.row.name).toBe('short-lived');
     store.tick(Date.now() + GHOST_MS + 1);
     expect(store.ghosts.size).toBe(0);
@@ -95,7 +104,7 @@ describe('Store', () => {
     const { store, ws, frames } = await watching4242();
     const calls: string[][] = [];
     store.setRenderer((d) => calls.push([...d].sort()));
-    ws.receive({ ...fixture('server/delta.json'), seq: 4 });
+    ws.receive(at('delta', 4));
     expect(frames.length).toBe(1);
     frames.shift()!();
     expect(calls.length).toBe(1);

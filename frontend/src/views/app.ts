@@ -110,7 +110,10 @@ export class App {
       document.documentElement.dataset.theme = resolveTheme(s.theme);
       this.viewKey = ''; // charts read colours when they are created
     }
-    if (dirty.has('conn') || dirty.has('clock')) this.conn.update(now);
+    if (dirty.has('conn') || dirty.has('clock')) {
+      // Not live: everything on screen is the last known state; say so by dimming it.
+      setClass(this.el, 'offline', this.conn.update(now) !== 'live');
+    }
     if (dirty.has('conn') || dirty.has('system') || dirty.has('clock')) this.renderSummary();
     if (dirty.has('table') || dirty.has('watch') || dirty.has('view')) this.table.render();
     if (dirty.has('errors')) this.errors.update();

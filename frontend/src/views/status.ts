@@ -50,11 +50,13 @@ export class ConnectionIndicator {
     this.el = h('div.conn', { role: 'status', 'aria-live': 'polite' }, h('span.dot'), this.text, this.retry);
   }
 
-  update(now = Date.now()): void {
+  /** Redraws the indicator; returns the health shown. */
+  update(now = Date.now()): Health {
     const { health, text, detail } = connectionHealth(this.store, now);
     if (this.el.dataset.health !== health) this.el.dataset.health = health;
     setText(this.text, text);
     this.el.title = detail;
     this.retry.classList.toggle('hidden', health !== 'reconnecting');
+    return health;
   }
 }
