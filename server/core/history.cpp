@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace procpulse::core {
@@ -14,7 +15,18 @@ constexpr float nan_f = std::numeric_limits<float>::quiet_NaN();
 float to_f(const std::optional<double>& v) { return v ? static_cast<float>(*v) : nan_f; }
 std::optional<double> from_f(float v) { return std::isnan(v) ? std::nullopt : std::optional<double>(v); }
 
-/** A rate or percentage rounded to 0.1, as float bits; one canonical NaN for "unavailable". */
+/** A rate or percentage in tenths, saturating; none_u32 for "unavailable". */
+std::uint32_t tenths(const std::optional<double>& v) {
+    if (!v || std::isnan(*v) || *v < 0) return none_u32;
+    double t = std::round(*v * 10.0);
+    return t >= static_cast<double>(none_u32 - 1) ? none_u32 - 1 : static_cast<std::uint32_t>(t);
+}
+std::optional<double> from_tenths(std::uint32_t v) {
+    if (v == none_u32) return std::nullopt;
+    return static_cast<double>(v) / 10.0;
+}
+
+/** A rate rounded to 0.1, as float bits (for byte rates beyond 32-bit tenths). */
 std::uint32_t rate_bits(const std::optional<double>& v) {
     if (!v || std::isnan(*v)) return none_u32;
     return std::bit_cast<std::uint32_t>(static_cast<float>(std::round(*v * 10.0) / 10.0));
@@ -32,28 +44,62 @@ std::uint32_t pages(std::uint64_t bytes, long page) {
 history::history(std::size_t capacity, long page_size)
     : capacity_(std::max<std::size_t>(capacity, 1)), page_size_(page_size > 0 ? page_size : 4096) {}
 
+std::uint32_t history::column::at(std::size_t i) const {
+    switch (width) {
+    case 0: return base;
+    case 1: return base + data[i];
+    case 2: {
+        std::uint16_t v;
+        std::memcpy(&v, data.get() + 2 * i, 2);
+        return base + v;
+    }
+    default: {
+        std::uint32_t v;
+        std::memcpy(&v, data.get() + 4 * i, 4);
+        return base + v;
+    }
+    }
+}
+
 void history::seal(block& b) {
+    if (b.sealed) return;
+    b.sealed = true;
     for (auto& c : b.cols) {
-        if (!c.raw) continue;
-        bool same = std::all_of(c.raw.get(), c.raw.get() + b.count,
-                                [&](std::uint32_t v) { return v == c.raw[0]; });
-        if (same) {
-            c.constant = c.raw[0];
-            c.raw.reset();
+        std::uint32_t raw[block_points];
+        std::memcpy(raw, c.data.get(), 4 * b.count);
+        auto [lo, hi] = std::minmax_element(raw, raw + b.count);
+        const std::uint32_t base = *lo, range = *hi - *lo;
+        const std::uint8_t width = range == 0 ? 0 : range < 0x100 ? 1 : range < 0x10000 ? 2 : 4;
+        c.base = base;
+        c.width = width;
+        if (width == 0) {
+            c.data.reset();
+            continue;
         }
+        auto data = std::make_unique<std::uint8_t[]>(static_cast<std::size_t>(width) * b.count);
+        for (std::size_t i = 0; i < b.count; ++i) {
+            std::uint32_t off = raw[i] - base;
+            if (width == 1) data[i] = static_cast<std::uint8_t>(off);
+            else if (width == 2) {
+                auto v = static_cast<std::uint16_t>(off);
+                std::memcpy(data.get() + 2 * i, &v, 2);
+            } else std::memcpy(data.get() + 4 * i, &off, 4);
+        }
+        c.data = std::move(data);
     }
 }
 
 void history::push(track& t, std::uint64_t sweep,
                    const std::array<std::uint32_t, process_column_count>& v) {
-    if (t.blocks.empty() || t.blocks.back().count == block_points) {
+    if (t.blocks.empty() || t.blocks.back().count == block_points || t.blocks.back().sealed) {
         if (!t.blocks.empty()) seal(t.blocks.back());
         block& b = t.blocks.emplace_back();
         b.first_sweep = sweep;
-        for (auto& c : b.cols) c.raw = std::make_unique<std::uint32_t[]>(block_points);
+        for (auto& c : b.cols) c.data = std::make_unique<std::uint8_t[]>(4 * block_points);
     }
     block& b = t.blocks.back();
-    for (std::size_t c = 0; c < process_column_count; ++c) b.cols[c].raw[b.count] = v[c];
+    for (std::size_t c = 0; c < process_column_count; ++c)
+        std::memcpy(b.cols[c].data.get() + 4 * b.count, &v[c], 4);
     ++b.count;
     t.end_sweep = sweep + 1;
 }
@@ -79,8 +125,8 @@ void history::append(const snapshot& snap) {
         while (t.end_sweep < sweep) push(t, t.end_sweep, gap);
         push(t, sweep,
              {pages(p.rss, page_size_), pages(p.vms, page_size_),
-              p.shared ? pages(*p.shared, page_size_) : none_u32, rate_bits(p.cpu_percent),
-              rate_bits(p.minor_faults_per_sec), rate_bits(p.major_faults_per_sec),
+              p.shared ? pages(*p.shared, page_size_) : none_u32, tenths(p.cpu_percent),
+              tenths(p.minor_faults_per_sec), tenths(p.major_faults_per_sec),
               static_cast<std::uint32_t>(std::max<std::int64_t>(p.num_threads, 0)),
               rate_bits(p.read_bytes_per_sec), rate_bits(p.write_bytes_per_sec)});
     }
@@ -96,9 +142,8 @@ void history::append(const snapshot& snap) {
             it = procs_.erase(it);
             continue;
         }
-        if (t.end_sweep < sweep + 1 && !t.blocks.empty() && t.blocks.back().count < block_points &&
-            t.blocks.back().cols[0].raw)
-            seal(t.blocks.back()); // exited: collapse its last partial block
+        if (t.end_sweep < sweep + 1 && !t.blocks.empty())
+            seal(t.blocks.back()); // exited: narrow its last partial block (no-op once done)
         while (!t.blocks.empty() && t.blocks.front().first_sweep + t.blocks.front().count <= oldest)
             t.blocks.pop_front();
         t.first_sweep = std::max(t.first_sweep, oldest);
@@ -142,9 +187,9 @@ std::optional<series> history::process(const process_key& key, double from, doub
             s.values[0].push_back(u(b.cols[0].at(i), page));
             s.values[1].push_back(u(b.cols[1].at(i), page));
             s.values[2].push_back(u(b.cols[2].at(i), page));
-            s.values[3].push_back(from_rate_bits(b.cols[3].at(i)));
-            s.values[4].push_back(from_rate_bits(b.cols[4].at(i)));
-            s.values[5].push_back(from_rate_bits(b.cols[5].at(i)));
+            s.values[3].push_back(from_tenths(b.cols[3].at(i)));
+            s.values[4].push_back(from_tenths(b.cols[4].at(i)));
+            s.values[5].push_back(from_tenths(b.cols[5].at(i)));
             s.values[6].push_back(u(b.cols[6].at(i), 1.0));
             s.values[7].push_back(from_rate_bits(b.cols[7].at(i)));
             s.values[8].push_back(from_rate_bits(b.cols[8].at(i)));
@@ -180,7 +225,7 @@ std::size_t history::memory_bytes() const {
         for (const block& b : t.blocks) {
             n += sizeof(block);
             for (const auto& c : b.cols)
-                if (c.raw) n += block_points * sizeof(std::uint32_t);
+                if (c.data) n += (b.sealed ? b.count : block_points) * c.width;
         }
     }
     return n;

@@ -61,20 +61,23 @@ public:
 
 private:
     /**
-     * Points are kept in blocks of 64 per process. Each column of a block is 64 raw 32-bit values
-     * while the block fills; when it is full, a column whose values are all equal (an idle process's
-     * RSS, a CPU of 0.0) collapses to that one value. Values are quantised before storing (pages,
-     * rates to 0.1) so that noise does not defeat the collapse.
+     * Points are kept in blocks of 64 per process. Each column of a block holds 64 raw 32-bit
+     * values while the block fills; when it is full it is narrowed to the minimum plus 0-, 1-, 2-
+     * or 4-byte offsets (a column whose values are all equal, such as an idle process's RSS or a
+     * CPU of 0.0, keeps one value). Values are quantised before storing (pages; CPU and fault
+     * rates in tenths) so that noise does not defeat the narrowing.
      */
     static constexpr std::size_t block_points = 64;
     struct column {
-        std::uint32_t constant = 0;
-        std::unique_ptr<std::uint32_t[]> raw; // null once collapsed
-        std::uint32_t at(std::size_t i) const { return raw ? raw[i] : constant; }
+        std::uint32_t base = 0;   ///< the value itself (width 0), or the minimum of the block
+        std::uint8_t width = 4;   ///< bytes per stored offset: 0 (constant), 1, 2 or 4
+        std::unique_ptr<std::uint8_t[]> data; // offsets from base, `width` bytes each
+        std::uint32_t at(std::size_t i) const;
     };
     struct block {
         std::uint64_t first_sweep = 0;
         std::uint8_t count = 0;
+        bool sealed = false; ///< narrowed: no more points go in
         std::array<column, process_column_count> cols;
     };
     struct track {
