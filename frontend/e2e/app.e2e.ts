@@ -127,8 +127,10 @@ describe.skipIf(skip !== null)('web app against the real server', () => {
     await page.reload();
     await page.waitForSelector('.conn[data-health="live"]', { timeout: 15000 });
     for (const pid of [a.pid, b.pid, server.proc.pid]) await page.waitForSelector(`.chip[data-pid="${pid}"]`);
-    await page.waitForSelector(`.detail[data-pid="${b.pid}"]`);
-    await expect.poll(() => chartPoints(page, '.detail', 'Memory'), { timeout: 10000 }).toBeGreaterThan(3);
+    await page.waitForSelector(`.detail[data-pid="${b.pid}"] .chart[data-points]`);
+    // Charts start from the history in the snapshot, not empty: the process has run for several
+    // 250 ms ticks already.
+    expect(await chartPoints(page, '.detail', 'Memory')).toBeGreaterThan(8);
     // The exited process is remembered but no longer found.
     await expect.poll(() => page.locator(`.chip[data-pid="${a.pid}"]`).getAttribute('class'), { timeout: 10000 }).toContain('exited');
   });
@@ -147,6 +149,25 @@ describe.skipIf(skip !== null)('web app against the real server', () => {
     await expect.poll(() => chartPoints(page, '.detail', 'Memory'), { timeout: 10000 }).toBeGreaterThan(3);
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await shot(page, '06-detail-dark');
+  });
+
+  it('the window switch changes the charts and the URL', async () => {
+    await page.click('.detail .seg[data-window="60"]');
+    await expect.poll(() => new URL(page.url()).searchParams.get('window')).toBe('1m');
+    await page.click('.detail .seg[data-window="300"]');
+    await expect.poll(() => new URL(page.url()).searchParams.get('window')).toBe(null);
+  });
+
+  it('server errors are shown as readable messages', async () => {
+    // More messages at once than the server's token bucket allows: it answers rate_limited.
+    await page.evaluate(() => {
+      for (let i = 0; i < 80; i++) (window as any).procpulse.client.ping();
+    });
+    const toast = page.locator('.toast[data-code="rate_limited"]').first();
+    await toast.waitFor({ timeout: 10000 });
+    expect(await toast.locator('.toast-title').textContent()).toBe('Too many requests');
+    await shot(page, '10-error');
+    await toast.locator('.close').click();
   });
 
   it('keyboard: / filters, arrows move, Enter opens', async () => {

@@ -55,14 +55,13 @@ function startApp(root: HTMLElement): Store {
 function startEmbed(root: HTMLElement): Store {
   const params = parseEmbedParams(location.search);
   document.documentElement.classList.add('embedded');
-  applyTheme(params.theme);
   const client = new ProcpulseClient();
   const store = new Store(client);
   store.windowSec = params.windowSec;
   store.theme = params.theme;
+  applyTheme(params.theme, () => store.mark('theme')); // before the charts read their colours
   for (const pid of params.pids) store.watch(pid);
   const view = new EmbedView(root, store, params);
-  applyTheme(params.theme, () => store.mark('theme'));
   store.setRenderer((dirty) => view.render(dirty));
   client.connect();
   setInterval(() => store.tick(), 1000);

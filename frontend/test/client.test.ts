@@ -260,6 +260,23 @@ describe('ProcpulseClient', () => {
     ]);
   });
 
+  it('sends a subscription again after the server rate-limited it', async () => {
+    const { client, ws } = setup();
+    ws.receive(hello());
+    await flushMicrotasks();
+    client.subscribe([4242, 5151]);
+    await flushMicrotasks();
+    const [req] = ws.takeSent();
+    client.unsubscribe([5151]); // no longer wanted by the time of the retry
+    await flushMicrotasks();
+    ws.takeSent();
+    ws.receive({ type: 'error', seq: 2, epoch: EPOCH, ref: req!.id, code: 'rate_limited', message: 'more than 20 messages per second' });
+    vi.advanceTimersByTime(999);
+    expect(ws.sent).toEqual([]);
+    vi.advanceTimersByTime(1000);
+    expect(ws.takeSent()).toEqual([{ type: 'subscribe', id: expect.any(Number), pids: [4242] }]);
+  });
+
   it('clamps the table limit to the server limit', async () => {
     const { client, ws } = setup();
     client.subscribeTable({ limit: 5000 });

@@ -123,6 +123,16 @@ describe('Store', () => {
     expect(connectionHealth({ conn: { state: 'live', attempt: 0 }, hello, lastDataAt: 10_000 }, 20_000)).toMatchObject({ health: 'stale' });
   });
 
+  it('counts a repeated error instead of stacking it', () => {
+    const { store } = setup();
+    for (let i = 0; i < 5; i++) store.addError({ code: 'rate_limited', message: 'too fast' });
+    store.addError({ code: 'limit', message: 'too many' });
+    expect(store.errors.map((e) => [e.code, e.count])).toEqual([
+      ['rate_limited', 5],
+      ['limit', 1],
+    ]);
+  });
+
   it('explains server errors', () => {
     const d = describeError({ code: 'limit', message: 'at most 256 subscriptions', request: { type: 'subscribe', pids: [1, 2] } });
     expect(d.title).toBe('Limit reached');

@@ -391,6 +391,28 @@ export class ProcpulseClient extends Emitter<ClientEvents> {
     }
   }
 
+  /** A subscription change the server dropped (rate limit): ask again for what is still wanted. */
+  private retryLater(req: ClientMessage): void {
+    if (req.type !== 'subscribe' && req.type !== 'unsubscribe') return;
+    const epoch = this.hello?.epoch;
+    setTimeout(() => {
+      if (this.stopped || !this.hello || this.hello.epoch !== epoch) return; // a new connection resubscribes anyway
+      if ('pids' in req) {
+        for (const pid of req.pids) {
+          if (req.type === 'subscribe' && this.pids.has(pid)) this.pendingSub.add(pid);
+          if (req.type === 'unsubscribe' && !this.pids.has(pid)) this.pendingUnsub.add(pid);
+        }
+        this.flush();
+      } else if (req.topic === 'system') {
+        if (req.type === 'subscribe' && this.wantSystem) this.request(enc.subscribeSystem(this.id()));
+        if (req.type === 'unsubscribe' && !this.wantSystem) this.request(enc.unsubscribeTopic('system', this.id()));
+      } else if (req.topic === 'processes') {
+        if (req.type === 'subscribe' && this.table) this.request(enc.subscribeProcesses(this.table, this.id()));
+        if (req.type === 'unsubscribe' && !this.table) this.request(enc.unsubscribeTopic('processes', this.id()));
+      }
+    }, 1000 + Math.round(500 * this.opts.random()));
+  }
+
   /** After a hello: the server knows nothing about us; ask again for everything. */
   private resubscribe(): void {
     this.pendingSub = new Set(this.pids);
@@ -448,6 +470,7 @@ export class ProcpulseClient extends Emitter<ClientEvents> {
           this.requests.delete(msg.ref);
         }
         this.emit('error', err);
+        if (msg.code === 'rate_limited' && err.request) this.retryLater(err.request);
         break;
       }
       case 'pong':

@@ -46,6 +46,8 @@ export interface Ghost {
 export interface ShownError extends ClientError {
   id: number;
   at: number;
+  /** How many times the same error came in a row. */
+  count: number;
 }
 
 export type CompareMetric = 'rss' | 'cpu_percent' | 'faults' | 'vms' | 'num_threads' | 'io';
@@ -211,7 +213,13 @@ export class Store {
   // ---- errors ---------------------------------------------------------------------------------
 
   addError(e: ClientError): void {
-    this.errors = [...this.errors.slice(-4), { ...e, id: ++this.errorId, at: Date.now() }];
+    const last = this.errors[this.errors.length - 1];
+    if (last && last.code === e.code && last.message === e.message) {
+      // The same problem again: count it instead of stacking notices.
+      this.errors = [...this.errors.slice(0, -1), { ...last, count: last.count + 1, at: Date.now(), id: ++this.errorId }];
+    } else {
+      this.errors = [...this.errors.slice(-3), { ...e, id: ++this.errorId, at: Date.now(), count: 1 }];
+    }
     this.mark('errors');
   }
 

@@ -40,6 +40,7 @@ export class EmbedView {
   private charts: OverlayChart[];
   private readonly state: HTMLElement;
   private readonly note: HTMLElement;
+  private rendered = false;
 
   constructor(root: HTMLElement, store: Store, params: EmbedParams) {
     this.store = store;
@@ -62,10 +63,11 @@ export class EmbedView {
     const { health, text } = connectionHealth(this.store, Date.now());
     this.state.dataset.health = health;
     this.state.title = text;
-    if (dirty.has('theme')) {
+    if (dirty.has('theme') && this.rendered) {
       for (const c of this.charts) c.destroy();
       this.charts = this.boxes.map((b) => new OverlayChart(b, this.store, { height: this.chartHeight() }));
     }
+    this.rendered = true;
     if (!this.params.pids.length) {
       setText(this.note, 'No processes: add ?pids=1234,5678 to the address.');
       return;

@@ -26,7 +26,7 @@ export function describeError(e: ClientError): { title: string; text: string } {
     if ('pids' in req) what += ` ${req.pids.join(', ')}`;
     text = text ? `${text} (request: ${what})` : `Request: ${what}`;
   }
-  if (e.code === 'rate_limited') text = `${text}${text ? '. ' : ''}Some updates were dropped; slow down a little.`;
+  if (e.code === 'rate_limited') text = `${e.message || 'Too many messages per second'}. Refused subscriptions are sent again.`;
   return { title, text };
 }
 
@@ -48,9 +48,10 @@ export class ErrorList {
     this.el.replaceChildren(
       ...errors.map((e) => {
         const { title, text } = describeError(e);
+        const times = e.count > 1 ? ` (×${e.count})` : '';
         const close = h('button.close', { type: 'button', 'aria-label': 'Dismiss' }, '×');
         close.addEventListener('click', () => this.store.dismissError(e.id));
-        return h('div.toast', { 'data-code': e.code }, h('div.toast-title', { text: title }), text ? h('div.toast-text', { text }) : null, close);
+        return h('div.toast', { 'data-code': e.code }, h('div.toast-title', { text: title + times }), text ? h('div.toast-text', { text }) : null, close);
       }),
     );
   }
