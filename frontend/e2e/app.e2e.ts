@@ -165,7 +165,8 @@ describe.skipIf(skip !== null)('web app against the real server', () => {
     });
     const toast = page.locator('.toast[data-code="rate_limited"]').first();
     await toast.waitFor({ timeout: 10000 });
-    expect(await toast.locator('.toast-title').textContent()).toBe('Too many requests');
+    expect(await toast.locator('.toast-title').textContent()).toMatch(/^Too many requests \(×\d+\)$/); // counted, not stacked
+    expect(await page.locator('.toast').count()).toBe(1);
     await shot(page, '10-error');
     await toast.locator('.close').click();
   });
