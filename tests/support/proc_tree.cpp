@@ -182,7 +182,21 @@ proc_tree::proc_tree(const std::string& copy_of) : proc_tree() {
         fs::permissions(e.path(), fs::perms(e.is_directory() ? 0755 : 0644));
 }
 
+namespace {
+
+/** Gives back the owner's permissions a test took away (chmod 0), so that remove_all works. */
+void make_removable(const fs::path& p) {
+    std::error_code ec;
+    if (!fs::is_directory(fs::symlink_status(p, ec))) return;
+    fs::permissions(p, fs::perms(0755), ec);
+    for (const auto& e : fs::directory_iterator(p, ec))
+        make_removable(e.path());
+}
+
+} // namespace
+
 proc_tree::~proc_tree() {
+    make_removable(path_);
     std::error_code ec;
     fs::remove_all(path_, ec);
 }
