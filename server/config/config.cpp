@@ -26,7 +26,21 @@ std::optional<milliseconds> parse_duration(const std::string& text) {
 }
 
 bool is_loopback_host(const std::string& host) {
-    return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+    if (host == "localhost" || host == "::1" || host == "[::1]") return true;
+    // 127.0.0.0/8 as a dotted IPv4 literal (not a name such as 127.example.com).
+    int parts = 0;
+    std::size_t i = 0;
+    while (i <= host.size()) {
+        std::size_t dot = host.find('.', i);
+        if (dot == std::string::npos) dot = host.size();
+        unsigned v = 0;
+        auto [p, ec] = std::from_chars(host.data() + i, host.data() + dot, v);
+        if (ec != std::errc{} || p != host.data() + dot || dot == i || v > 255) return false;
+        if (parts == 0 && v != 127) return false;
+        ++parts;
+        i = dot + 1;
+    }
+    return parts == 4;
 }
 
 std::string usage() {
