@@ -43,7 +43,7 @@ export class CompareView {
       this.list,
     );
     parent.append(this.el);
-    this.overlay = new OverlayChart(this.chartBox, store, { title: false, height: 300 });
+    this.overlay = new OverlayChart(this.chartBox, store, { title: false, height: 300, legend: false });
   }
 
   update(): void {

@@ -12,6 +12,8 @@ import { OVERLAY_METRICS } from './metrics';
 export interface OverlayOptions {
   height?: number;
   title?: boolean;
+  /** uPlot's own legend (off where the view shows its own list). */
+  legend?: boolean;
 }
 
 export class OverlayChart {
@@ -43,6 +45,7 @@ export class OverlayChart {
         title: this.opts.title === false ? undefined : def.label,
         unit: def.unit,
         height: this.opts.height ?? 260,
+        legend: this.opts.legend ?? true,
         minTop: def.unit === 'percent' ? 1 : undefined,
         series: entries.map((e) => ({
           label: `${e.record?.name ?? '?'} (${e.pid})`,

@@ -1,6 +1,6 @@
 /**
  * The live process table: rows from the `processes` topic, ordered and filtered like the server,
- * rendered virtually (only the rows in view exist in the DOM, from a reused pool), sortable by
+ * rendered virtually (only the rows in view exist in the DOM, reused, each following its PID), sortable by
  * clicking a header, navigable with the keyboard. Rows that disappear fade out for a few seconds.
  */
 import type { SortKey, SortOrder, TableRow } from '../net/types';
@@ -41,6 +41,10 @@ interface RowEl {
   cells: HTMLElement[];
   cmd: HTMLSpanElement;
   pid: number;
+  /** Row index it is drawn at, and the bar widths last written. */
+  index: number;
+  cpuP: number;
+  memP: number;
 }
 
 export interface TableCallbacks {
@@ -62,7 +66,12 @@ export class ProcessTable {
   private readonly viewport: HTMLDivElement;
   private readonly spacer: HTMLDivElement;
   private readonly headCells = new Map<SortKey, HTMLElement>();
-  private readonly pool: RowEl[] = [];
+  /** Row elements by the PID they show, the unused ones, and the PIDs in view (reused maps). */
+  private readonly byPid = new Map<number, RowEl>();
+  private readonly free: RowEl[] = [];
+  private readonly inView = new Map<number, number>();
+  private scrollTop = 0;
+  private viewHeight = 600;
   private rows: ShownRow[] = [];
   private cursor: number | null = null;
   private lastCursorIndex = 0;
@@ -119,7 +128,14 @@ export class ProcessTable {
       this.store.setTableQuery({ kernelThreads: this.kernelBox.checked });
       this.store.pushTableQuery();
     });
-    this.viewport.addEventListener('scroll', () => this.store.mark('table'), { passive: true });
+    this.viewport.addEventListener(
+      'scroll',
+      () => {
+        this.scrollTop = this.viewport.scrollTop;
+        this.store.mark('table');
+      },
+      { passive: true },
+    );
     this.viewport.addEventListener('keydown', (e) => this.onKey(e));
     this.spacer.addEventListener('click', (e) => {
       const rowEl = (e.target as HTMLElement).closest<HTMLElement>('.prow');
@@ -131,7 +147,10 @@ export class ProcessTable {
       else this.cb.open(pid);
       this.store.mark('table');
     });
-    new ResizeObserver(() => this.store.mark('table')).observe(this.viewport);
+    new ResizeObserver((entries) => {
+      for (const e of entries) this.viewHeight = e.contentRect.height;
+      this.store.mark('table');
+    }).observe(this.viewport);
   }
 
   /** Focuses the filter box (the `/` shortcut). */
@@ -235,7 +254,7 @@ export class ProcessTable {
       el.append(cell);
     }
     this.spacer.append(el);
-    return { el, cells, cmd, pid: 0 };
+    return { el, cells, cmd, pid: 0, index: -1, cpuP: -1, memP: -1 };
   }
 
   /** Draws the visible rows; called from the frame loop. */
@@ -257,57 +276,75 @@ export class ProcessTable {
     }
     if (this.kernelBox.checked !== s.kernelThreads) this.kernelBox.checked = s.kernelThreads;
 
-    this.spacer.style.height = `${rows.length * ROW_HEIGHT}px`;
-    const vp = this.viewport;
-    const first = Math.max(0, Math.floor(vp.scrollTop / ROW_HEIGHT) - OVERSCAN);
-    const count = Math.min(rows.length - first, Math.ceil(vp.clientHeight / ROW_HEIGHT) + 2 * OVERSCAN);
-    while (this.pool.length < count) this.pool.push(this.makeRow());
+    const height = `${rows.length * ROW_HEIGHT}px`;
+    if (this.spacer.style.height !== height) this.spacer.style.height = height;
+    // Scroll position and size come from their events, so drawing never forces a layout.
+    const first = Math.max(0, Math.floor(this.scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(rows.length, first + Math.ceil(this.viewHeight / ROW_HEIGHT) + 2 * OVERSCAN);
+
+    // Row elements follow their PID: when the order changes a row only moves (a transform), and
+    // only the values that changed are written, so a tick touches few DOM nodes.
+    const inView = this.inView;
+    inView.clear();
+    for (let i = first; i < last; i++) inView.set((rows[i] as ShownRow).row.pid ?? -i, i);
+    for (const [pid, slot] of this.byPid) {
+      if (inView.has(pid)) continue;
+      this.byPid.delete(pid);
+      slot.pid = 0;
+      slot.el.style.display = 'none';
+      delete slot.el.dataset.pid;
+      this.free.push(slot);
+    }
     const cursorIdx = this.cursorIndex();
     const now = Date.now();
-    for (let j = 0; j < this.pool.length; j++) {
-      const slot = this.pool[j] as RowEl;
-      const shown = j < count ? rows[first + j] : undefined;
-      if (!shown) {
-        if (slot.el.style.display !== 'none') slot.el.style.display = 'none';
-        if (slot.pid) {
-          slot.pid = 0;
-          delete slot.el.dataset.pid;
-        }
-        continue;
-      }
+    const cores = Math.max(1, s.hello?.cpu_count ?? 1);
+    for (const [pid, i] of inView) {
+      const shown = rows[i] as ShownRow;
       const r = shown.row;
-      const i = first + j;
-      const el = slot.el;
-      if (el.style.display) el.style.display = '';
-      const y = `translateY(${i * ROW_HEIGHT}px)`;
-      if (el.style.transform !== y) el.style.transform = y;
-      const pid = r.pid ?? 0;
-      if (slot.pid !== pid) {
+      let slot = this.byPid.get(pid);
+      if (!slot) {
+        slot = this.free.pop() ?? this.makeRow();
+        this.byPid.set(pid, slot);
         slot.pid = pid;
-        el.dataset.pid = String(pid);
-        el.title = r.cmdline ?? '';
+        slot.index = -1;
+        slot.el.dataset.pid = String(pid);
+        slot.el.style.display = '';
       }
-      const watched = s.watched.has(pid);
+      const el = slot.el;
+      if (slot.index !== i) {
+        slot.index = i;
+        el.style.transform = `translateY(${i * ROW_HEIGHT}px)`;
+        el.setAttribute('aria-rowindex', String(i + 2));
+      }
+      if (el.title !== (r.cmdline ?? '')) el.title = r.cmdline ?? '';
       setClass(el, 'ghost', shown.ghost);
       // Exited rows fade in steps, one per redraw (no running animation: it would repaint 60x/s).
       const opacity = shown.ghost ? String(Math.max(0.15, 0.7 - (0.55 * (now - (shown.at ?? now))) / GHOST_MS).toFixed(2)) : '';
       if (el.style.opacity !== opacity) el.style.opacity = opacity;
-      setClass(el, 'watched', watched);
-      setClass(el, 'cursor', i === cursorIdx);
+      setClass(el, 'watched', s.watched.has(pid));
+      const isCursor = i === cursorIdx;
+      if (el.classList.contains('cursor') !== isCursor) {
+        el.classList.toggle('cursor', isCursor);
+        el.setAttribute('aria-selected', String(isCursor));
+      }
       setClass(el, 'selected', s.view === 'process' && s.selectedPid === pid);
       setClass(el, 'kthread', r.kernel_thread === true);
-      el.setAttribute('aria-rowindex', String(i + 2));
-      el.setAttribute('aria-selected', String(i === cursorIdx));
       for (let c = 0; c < COLUMNS.length; c++) {
         const col = COLUMNS[c] as Column;
         const text = shown.ghost && col.key === 'status' ? 'exited' : col.cell(r);
         setText(slot.cells[c] as HTMLElement, text);
       }
       setText(slot.cmd, r.cmdline && r.cmdline !== r.name ? r.cmdline : '');
-      const cpu = slot.cells[4]?.style;
-      if (cpu) cpu.setProperty('--p', String(Math.min(100, (r.cpu_percent ?? 0) / Math.max(1, s.hello?.cpu_count ?? 1))));
-      const mem = slot.cells[8]?.style;
-      if (mem) mem.setProperty('--p', String(Math.min(100, r.memory_percent ?? 0)));
+      const cpuP = Math.min(100, Math.round((r.cpu_percent ?? 0) / cores));
+      if (slot.cpuP !== cpuP) {
+        slot.cpuP = cpuP;
+        slot.cells[4]?.style.setProperty('--p', String(cpuP));
+      }
+      const memP = Math.min(100, Math.round(r.memory_percent ?? 0));
+      if (slot.memP !== memP) {
+        slot.memP = memP;
+        slot.cells[8]?.style.setProperty('--p', String(memP));
+      }
     }
   }
 }
