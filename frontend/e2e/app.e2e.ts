@@ -59,6 +59,36 @@ describe.skipIf(skip !== null)('web app against the real server', () => {
     await shot(page, '01-table');
   });
 
+  it('sorts by clicking column headers, again to reverse', async () => {
+    const pids = (): Promise<number[]> =>
+      page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('.prow[data-pid]')]
+          .filter((r) => r.style.display !== 'none')
+          .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+          .slice(0, 10)
+          .map((r) => Number(r.dataset.pid)),
+      );
+    const sorted = (xs: number[], dir: 1 | -1): boolean => xs.every((x, i) => i === 0 || (x - (xs[i - 1] as number)) * dir > 0);
+    await page.click('.th[data-key="pid"]');
+    await expect.poll(async () => sorted(await pids(), -1), { timeout: 5000 }).toBe(true);
+    expect(await page.getAttribute('.th[data-key="pid"]', 'aria-sort')).toBe('descending');
+    await page.click('.th[data-key="pid"]');
+    await expect.poll(async () => sorted(await pids(), 1), { timeout: 5000 }).toBe(true);
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('pid');
+    await page.click('.th[data-key="rss"]');
+    await expect.poll(() => page.getAttribute('.th[data-key="rss"]', 'aria-sort')).toBe('descending');
+  });
+
+  it('kernel threads are hidden until the toggle is on', async () => {
+    const kthreads = (): Promise<number> =>
+      page.evaluate(() => Object.values((window as any).procpulse.client.state.table?.rows ?? {}).filter((r: any) => r.kernel_thread).length);
+    expect(await kthreads()).toBe(0);
+    await page.check('.toggle input');
+    await expect.poll(kthreads, { timeout: 10000 }).toBeGreaterThan(0);
+    await page.uncheck('.toggle input');
+    await expect.poll(kthreads, { timeout: 10000 }).toBe(0);
+  });
+
   it('filtering finds it', async () => {
     await page.fill('.filter', NAME_A);
     const row = page.locator(`.prow[data-pid="${a.pid}"]`);
@@ -233,6 +263,15 @@ describe.skipIf(skip !== null)('web app against the real server', () => {
     const points = await chartPoints(page, '.detail', 'Memory');
     await expect.poll(() => chartPoints(page, '.detail', 'Memory'), { timeout: 10000, interval: 250 }).toBeGreaterThan(points + 2);
     await shot(page, '09-reconnected');
+  });
+
+  it('a narrow window stacks the table above the views', async () => {
+    await page.setViewportSize({ width: 1000, height: 900 });
+    await page.waitForTimeout(300);
+    const [t, v] = await Promise.all([page.locator('.table-pane').boundingBox(), page.locator('.side-pane').boundingBox()]);
+    expect(v!.y).toBeGreaterThanOrEqual(t!.y + t!.height - 1);
+    await shot(page, '11-narrow');
+    await page.setViewportSize({ width: 1600, height: 1000 });
   });
 
   it('no script errors on the page', () => {
