@@ -1,6 +1,6 @@
 #include "http/prometheus.hpp"
 
-#include <cstdio>
+#include <charconv>
 
 namespace procpulse::http {
 
@@ -19,8 +19,10 @@ void head(std::string& out, const char* name, const char* type, const char* help
 }
 
 void sample(std::string& out, const char* name, const std::string& labels, double v) {
+    // Shortest text that reads back as v: byte counts stay exact (no "2.527650202e+10").
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%.10g", v);
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    *end = '\0';
     out += name;
     if (!labels.empty()) out += "{" + labels + "}";
     out += ' ';

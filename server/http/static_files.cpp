@@ -1,5 +1,6 @@
 #include "http/static_files.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -54,7 +55,10 @@ static_files::static_files(std::string root) : root_(std::move(root)) {}
 
 std::optional<static_file> static_files::read(const std::string& relative) const {
     if (root_.empty() || !safe_relative(relative)) return std::nullopt;
-    std::ifstream in(root_ + "/" + relative, std::ios::binary);
+    const std::string path = root_ + "/" + relative;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt; // a directory opens too
+    std::ifstream in(path, std::ios::binary);
     if (!in) return std::nullopt;
     std::ostringstream ss;
     ss << in.rdbuf();

@@ -197,8 +197,12 @@ session_state::out session_state::subscribe_topic(const client_message& m, doubl
         if (!table_) {
             env_.interest(0, +1);
             table_.emplace();
+            // Subscribed again before the next tick sent "table": null: the client still holds
+            // the old rows, and the snapshot must remove those that no longer belong.
+            if (table_removed_) table_->rows = std::move(removed_rows_);
         }
         table_removed_ = false;
+        removed_rows_.clear();
         table_->params = m.table;
         if (t) state["table"] = table_doc(*t, true);
     }
@@ -224,6 +228,7 @@ session_state::out session_state::unsubscribe_topic(const client_message& m) {
         alerts_last_.reset();
     } else if (table_) {
         env_.interest(0, -1);
+        removed_rows_ = std::move(table_->rows);
         table_.reset();
         table_removed_ = true;
     }
@@ -242,6 +247,7 @@ session_state::out session_state::resync(const client_message& m, double now) {
     out res;
     pending_removals_.clear();
     system_removed_ = table_removed_ = alerts_removed_ = false;
+    removed_rows_.clear();
     for (auto it = subs_.begin(); it != subs_.end();) {
         auto cur = t ? current(*t, it->first, false) : std::nullopt;
         if (t && (!cur || cur->key != it->second.key)) { // ended while the client was away
@@ -383,6 +389,7 @@ session_state::out session_state::on_tick(const tick& t) {
     } else if (table_removed_) {
         add("table", "null");
         table_removed_ = false;
+        removed_rows_.clear();
     }
     if (alerts_) {
         for (auto& m : alert_messages(t)) res.push_back(std::move(m));

@@ -109,6 +109,7 @@ private:
     record_ptr alerts_last_;
     std::optional<table_state> table_;
     bool table_removed_ = false;
+    std::map<int, record_ptr> removed_rows_; // rows the client holds until "table": null is sent
 };
 
 } // namespace procpulse::protocol

@@ -1,0 +1,479 @@
+// session_state: the per-connection protocol state machine, driven by client frames and ticks
+// through a fake session_env. A client_doc applies what the session sends the way a client does;
+// a resync at the end must not change it (the deltas took it to the same state a full snapshot
+// describes).
+#include "support.hpp"
+
+#include "core/merge_patch.hpp"
+#include "protocol/records.hpp"
+#include "protocol/session.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <memory>
+
+namespace procpulse::protocol {
+namespace {
+
+namespace json = boost::json;
+using test::parse;
+
+constexpr double t0 = 1795660000.0;
+
+core::process_sample app(int pid, std::uint64_t rss_pages, double cpu = 1.0,
+                         std::uint64_t start = 1000, std::string name = "app") {
+    core::process_sample p =
+        test::process(pid, start + static_cast<std::uint64_t>(pid), name, "/usr/bin/" + name);
+    p.rss = rss_pages * 4096;
+    p.cpu_percent = cpu;
+    return p;
+}
+
+/**
+ * The state document without an empty "processes" map: a full snapshot always holds one, a client
+ * that never subscribed to pids has none; both mean the same.
+ */
+json::value normalized(json::value doc) {
+    auto& o = doc.as_object();
+    if (auto* p = o.if_contains("processes"); p && p->is_object() && p->get_object().empty())
+        o.erase("processes");
+    return doc;
+}
+
+/** A resync must leave a client's document as it was: the deltas already took it there. */
+void check_resync_changes_nothing(session_state& s, test::client_doc& doc, double now) {
+    json::value before = normalized(doc.state);
+    auto out = s.on_message(R"({"type":"resync"})", now);
+    doc.receive(out);
+    BOOST_TEST_REQUIRE(!out.empty());
+    BOOST_TEST(parse(out.back()).at("full") == json::value(true));
+    BOOST_TEST(normalized(doc.state) == before, "client copy " << json::serialize(before)
+                                                               << "\n  fresh snapshot "
+                                                               << json::serialize(doc.state));
+}
+
+/** One connection over a fake environment. */
+struct conn {
+    test::fake_env env;
+    server_info info = test::server_info();
+    config::limits lim;
+    std::unique_ptr<session_state> s;
+    test::client_doc doc;
+    double now = t0;
+    std::uint64_t sweep = 0;
+
+    conn() { s = std::make_unique<session_state>(env, info, lim); }
+
+    /** Publishes a sweep (one second after the previous one); returns its tick. */
+    tick_ptr sweep_of(std::vector<core::process_sample> ps,
+                      core::system_sample sys = test::system()) {
+        ++sweep;
+        now = t0 + static_cast<double>(sweep);
+        return env.publish(test::snapshot(sweep, now, std::move(ps), std::move(sys)));
+    }
+    /** Publishes a sweep and delivers its tick; returns what the session sent. */
+    session_state::out tick(std::vector<core::process_sample> ps,
+                            core::system_sample sys = test::system()) {
+        auto out = s->on_tick(*sweep_of(std::move(ps), std::move(sys)));
+        doc.receive(out);
+        return out;
+    }
+    session_state::out send(std::string_view text) {
+        auto out = s->on_message(text, now + 0.5);
+        doc.receive(out);
+        return out;
+    }
+    void connect() { doc.receive(s->hello(now)); }
+
+    /** Asks for a resync and checks that the client's document did not change by it. */
+    void check_consistent() { check_resync_changes_nothing(*s, doc, now + 0.5); }
+};
+
+json::value only_delta_patch(const session_state::out& out) {
+    BOOST_TEST_REQUIRE(out.size() == 1u);
+    json::value d = parse(out[0]);
+    BOOST_TEST(d.at("type") == json::value("delta"));
+    return d.at("patch");
+}
+
+BOOST_AUTO_TEST_SUITE(session)
+
+BOOST_AUTO_TEST_CASE(subscribe_acks_found_and_missing_pids_then_snapshots_with_history) {
+    conn c;
+    c.sweep_of({app(10, 100), app(20, 200)});
+    c.sweep_of({app(10, 101), app(20, 200)});
+    c.connect();
+    auto out = c.send(R"({"type":"subscribe","id":"a","pids":[20,10,99,10]})");
+    BOOST_TEST_REQUIRE(out.size() == 2u);
+    json::value ack = parse(out[0]);
+    BOOST_TEST(ack.at("ref") == json::value("a"));
+    BOOST_TEST(ack.at("pids") == parse("[10,20]"));
+    BOOST_TEST(ack.at("not_found") == parse("[99]"));
+    json::value snap = parse(out[1]);
+    BOOST_TEST(snap.at("full") == json::value(false));
+    BOOST_TEST(snap.at("state").at("processes").at("10") ==
+               json::value(process_record(app(10, 101))));
+    BOOST_TEST(snap.at("history").at("processes").at("10").at("rss") == parse("[409600,413696]"));
+    BOOST_TEST(c.env.interest_in(10) == 1);
+    BOOST_TEST(c.env.interest_in(20) == 1);
+    BOOST_TEST(c.s->subscription_count() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(only_missing_pids_get_an_ack_and_no_snapshot) {
+    conn c;
+    c.sweep_of({app(10, 100)});
+    c.connect();
+    auto out = c.send(R"({"type":"subscribe","pids":[99]})");
+    BOOST_TEST_REQUIRE(out.size() == 1u);
+    BOOST_TEST(parse(out[0]).at("not_found") == parse("[99]"));
+    BOOST_TEST(c.s->subscription_count() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(nothing_changed_means_no_delta) {
+    conn c;
+    c.sweep_of({app(10, 100)});
+    c.connect();
+    c.send(R"({"type":"subscribe","pids":[10]})");
+    BOOST_TEST(c.tick({app(10, 100)}).empty());
+    BOOST_TEST(only_delta_patch(c.tick({app(10, 105)})) ==
+               parse(R"({"processes":{"10":{"rss":430080}}})"));
+}
+
+BOOST_AUTO_TEST_CASE(unsubscribe_sets_the_process_to_null_in_the_next_delta) {
+    conn c;
+    c.sweep_of({app(10, 100), app(20, 200)});
+    c.connect();
+    c.send(R"({"type":"subscribe","pids":[10,20]})");
+    auto out = c.send(R"({"type":"unsubscribe","id":3,"pids":[10,99]})");
+    BOOST_TEST_REQUIRE(out.size() == 1u);
+    json::value ack = parse(out[0]);
+    BOOST_TEST(ack.at("op") == json::value("unsubscribe"));
+    BOOST_TEST(ack.at("ref") == json::value(3));
+    BOOST_TEST(ack.at("pids") == parse("[10]"));
+    BOOST_TEST(ack.at("not_found") == parse("[99]"));
+    BOOST_TEST(c.env.interest_in(10) == 0);
+    BOOST_TEST(c.env.interest_in(20) == 1);
+
+    BOOST_TEST(only_delta_patch(c.tick({app(10, 100), app(20, 200)})) ==
+               parse(R"({"processes":{"10":null}})"));
+    BOOST_TEST(!c.doc.state.at("processes").as_object().contains("10"));
+    BOOST_TEST(c.tick({app(10, 100), app(20, 200)}).empty());
+    c.check_consistent();
+}
+
+BOOST_AUTO_TEST_CASE(unsubscribe_then_subscribe_before_a_tick_keeps_the_process) {
+    conn c;
+    c.sweep_of({app(10, 100)});
+    c.connect();
+    c.send(R"({"type":"subscribe","pids":[10]})");
+    c.send(R"({"type":"unsubscribe","pids":[10]})");
+    c.send(R"({"type":"subscribe","pids":[10]})");
+    BOOST_TEST(c.tick({app(10, 100)}).empty());
+    BOOST_TEST(c.doc.state.at("processes").as_object().contains("10"));
+    BOOST_TEST(c.env.interest_in(10) == 1);
+    c.check_consistent();
+}
+
+BOOST_AUTO_TEST_CASE(exited_process_is_gone_and_null_in_the_same_ticks_delta) {
+    conn c;
+    c.sweep_of({app(10, 100), app(20, 200)});
+    c.connect();
+    c.send(R"({"type":"subscribe","pids":[10,20]})");
+    c.tick({app(10, 100), app(20, 201)});
+    auto out = c.tick({app(20, 201)});
+    BOOST_TEST_REQUIRE(out.size() == 2u);
+    json::value g = parse(out[0]);
+    BOOST_TEST(g.at("type") == json::value("gone"));
+    BOOST_TEST(g.at("pid") == json::value(10));
+    BOOST_TEST(g.at("start") == json::value(1010));
+    BOOST_TEST(g.at("reason") == json::value("exited"));
+    BOOST_TEST(g.at("time") == json::value(t0 + 3));
+    BOOST_TEST(g.at("last") == json::value(process_record(app(10, 100))));
+    BOOST_TEST(only_delta_patch({out[1]}) == parse(R"({"processes":{"10":null}})"));
+    BOOST_TEST(c.s->subscription_count() == 1u);
+    BOOST_TEST(c.env.interest_in(10) == 0);
+    c.check_consistent();
+}
+
+BOOST_AUTO_TEST_CASE(pid_reuse_is_gone_with_reason_pid_reused) {
+    conn c;
+    c.sweep_of({app(10, 100, 1.0, 500)});
+    c.connect();
+    c.send(R"({"type":"subscribe","pids":[10]})");
+    // Same pid, a new start time: another process. The subscription must not adopt it.
+    auto out = c.tick({app(10, 100, 1.0, 900, "imposter")});
+    BOOST_TEST_REQUIRE(out.size() == 2u);
+    json::value g = parse(out[0]);
+    BOOST_TEST(g.at("type") == json::value("gone"));
+    BOOST_TEST(g.at("reason") == json::value("pid_reused"));
+    BOOST_TEST(g.at("start") == json::value(510));
+    BOOST_TEST(g.at("last").at("name") == json::value("app"));
+    BOOST_TEST(only_delta_patch({out[1]}) == parse(R"({"processes":{"10":null}})"));
+    BOOST_TEST(c.s->subscription_count() == 0u);
+    BOOST_TEST(c.tick({app(10, 100, 2.0, 900, "imposter")}).empty());
+}
+
+BOOST_AUTO_TEST_CASE(resync_reports_processes_that_ended_while_the_client_lagged) {
+    conn c;
+    c.sweep_of({app(10, 100, 1.0, 500), app(20, 200)});
+    c.connect();
+    c.send(R"({"type":"subscribe","pids":[10,20]})");
+    c.sweep_of({app(10, 100, 1.0, 900, "imposter")}); // never delivered to this session
+    auto out = c.send(R"({"type":"resync","id":42})");
+    BOOST_TEST_REQUIRE(out.size() == 3u);
+    std::vector<json::value> gone{parse(out[0]), parse(out[1])};
+    BOOST_TEST(gone[0].at("pid") == json::value(10));
+    BOOST_TEST(gone[0].at("reason") == json::value("pid_reused"));
+    BOOST_TEST(gone[1].at("pid") == json::value(20));
+    BOOST_TEST(gone[1].at("reason") == json::value("exited"));
+    json::value snap = parse(out[2]);
+    BOOST_TEST(snap.at("ref") == json::value(42));
+    BOOST_TEST(snap.at("full") == json::value(true));
+    BOOST_TEST(snap.at("state") == parse(R"({"processes":{}})"));
+    BOOST_TEST(c.s->subscription_count() == 0u);
+    BOOST_TEST(c.env.interest_in(10) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(subscription_limit_is_a_limit_error) {
+    conn c;
+    c.lim.max_subscriptions = 3;
+    c.sweep_of({app(1, 1), app(2, 2), app(3, 3), app(4, 4)});
+    c.connect();
+    c.send(R"({"type":"subscribe","pids":[1,2]})");
+    BOOST_TEST(c.send(R"({"type":"subscribe","pids":[2,3]})").size() == 2u); // only 3 is new
+    BOOST_TEST(c.s->subscription_count() == 3u);
+
+    auto out = c.send(R"({"type":"subscribe","id":5,"pids":[4]})");
+    BOOST_TEST_REQUIRE(out.size() == 1u);
+    json::value e = parse(out[0]);
+    BOOST_TEST(e.at("type") == json::value("error"));
+    BOOST_TEST(e.at("code") == json::value("limit"));
+    BOOST_TEST(e.at("ref") == json::value(5));
+    BOOST_TEST(c.s->subscription_count() == 3u);
+    BOOST_TEST(c.env.interest_in(4) == 0);
+
+    // More pids in one request than the limit allows is refused while decoding.
+    json::value e2 = parse(c.send(R"({"type":"subscribe","pids":[1,2,3,4]})").at(0));
+    BOOST_TEST(e2.at("code") == json::value("limit"));
+
+    c.send(R"({"type":"unsubscribe","pids":[1]})");
+    BOOST_TEST(c.send(R"({"type":"subscribe","pids":[4]})").size() == 2u);
+    BOOST_TEST(c.s->subscription_count() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(system_topic_snapshot_delta_and_unsubscribe_to_null) {
+    conn c;
+    c.sweep_of({app(10, 100)});
+    c.connect();
+    auto out = c.send(R"({"type":"subscribe","id":1,"topic":"system"})");
+    BOOST_TEST_REQUIRE(out.size() == 2u);
+    BOOST_TEST(parse(out[0]).at("topic") == json::value("system"));
+    json::value snap = parse(out[1]);
+    BOOST_TEST(snap.at("state").at("system") == json::value(system_record(test::system(), t0 + 1)));
+    BOOST_TEST(snap.at("history").at("system").at("t") == parse("[1795660001.0]"));
+
+    core::system_sample busier = test::system();
+    busier.cpu_percent = 55.0;
+    BOOST_TEST(only_delta_patch(c.tick({app(10, 100)}, busier)) ==
+               parse(R"({"system":{"timestamp":1795660002.0,"cpu":{"percent":55.0}}})"));
+
+    auto ack = c.send(R"({"type":"unsubscribe","topic":"system"})");
+    BOOST_TEST(parse(ack.at(0)).at("topic") == json::value("system"));
+    BOOST_TEST(only_delta_patch(c.tick({app(10, 100)}, busier)) == parse(R"({"system":null})"));
+    BOOST_TEST(c.tick({app(10, 100)}).empty());
+    BOOST_TEST(!c.doc.state.as_object().contains("system"));
+
+    // Unsubscribing from a topic the client does not have sends no null later.
+    c.send(R"({"type":"unsubscribe","topic":"system"})");
+    BOOST_TEST(c.tick({app(10, 100)}).empty());
+}
+
+BOOST_AUTO_TEST_CASE(table_topic_rows_enter_leave_and_count) {
+    conn c;
+    auto other = app(99, 5000, 1.0, 1000, "other");
+    c.sweep_of({app(1, 300), app(2, 200), app(3, 100), other});
+    c.connect();
+    auto out = c.send(
+        R"({"type":"subscribe","id":5,"topic":"processes","sort":"rss","limit":2,"filter":"app"})");
+    BOOST_TEST_REQUIRE(out.size() == 2u);
+    BOOST_TEST(parse(out[0]).at("topic") == json::value("processes"));
+    BOOST_TEST(c.env.interest_in(0) == 1);
+    json::value table = parse(out[1]).at("state").at("table");
+    BOOST_TEST(table.at("sort") == json::value("rss"));
+    BOOST_TEST(table.at("order") == json::value("desc"));
+    BOOST_TEST(table.at("limit") == json::value(2));
+    BOOST_TEST(table.at("filter") == json::value("app"));
+    BOOST_TEST(table.at("kernel_threads") == json::value(false));
+    BOOST_TEST(table.at("total") == json::value(3));
+    BOOST_TEST(table.at("rows").as_object().size() == 2u);
+    BOOST_TEST(table.at("rows").at("1") == json::value(table_row(app(1, 300))));
+
+    // 3 grows past 2: it enters as a full row, 2 leaves; the count stays.
+    json::value enter = parse(R"({"table":{"rows":{"2":null}}})");
+    enter.at("table").at("rows").as_object()["3"] = table_row(app(3, 400));
+    BOOST_TEST(only_delta_patch(c.tick({app(1, 300), app(2, 200), app(3, 400), other})) == enter);
+    // A fourth match below the limit only changes the count.
+    BOOST_TEST(only_delta_patch(c.tick({app(1, 300), app(2, 200), app(3, 400), app(4, 10),
+                                        other})) == parse(R"({"table":{"total":4}})"));
+    // 1 exits: null, and 2 comes back as a full row.
+    json::value back = parse(R"({"table":{"total":3,"rows":{"1":null}}})");
+    back.at("table").at("rows").as_object()["2"] = table_row(app(2, 200));
+    BOOST_TEST(only_delta_patch(c.tick({app(2, 200), app(3, 400), app(4, 10), other})) == back);
+    // A change inside a row sends only that member.
+    BOOST_TEST(only_delta_patch(c.tick({app(2, 200), app(3, 400, 7.5), app(4, 10), other})) ==
+               parse(R"({"table":{"rows":{"3":{"cpu_percent":7.5}}}})"));
+    c.check_consistent();
+
+    // New parameters: a snapshot that removes the rows that no longer belong.
+    out =
+        c.send(R"({"type":"subscribe","topic":"processes","sort":"pid","order":"asc","limit":1})");
+    BOOST_TEST_REQUIRE(out.size() == 2u);
+    json::value t2 = parse(out[1]).at("state").at("table");
+    json::value rows = parse(R"({"3":null})");
+    rows.as_object()["2"] = table_row(app(2, 200));
+    BOOST_TEST(t2.at("rows") == rows);
+    BOOST_TEST(t2.at("total") == json::value(4)); // no filter now: "other" counts too
+    c.check_consistent();
+
+    c.send(R"({"type":"unsubscribe","topic":"processes"})");
+    BOOST_TEST(c.env.interest_in(0) == 0);
+    BOOST_TEST(only_delta_patch(c.tick({app(2, 200), app(3, 400, 7.5), other})) ==
+               parse(R"({"table":null})"));
+    BOOST_TEST(c.tick({app(2, 200), other}).empty());
+}
+
+BOOST_AUTO_TEST_CASE(table_resubscribed_before_a_tick_drops_the_old_rows) {
+    conn c;
+    auto other = app(99, 5000, 1.0, 1000, "other");
+    c.sweep_of({app(1, 300), app(2, 200), other});
+    c.connect();
+    c.send(R"({"type":"subscribe","topic":"processes","filter":"app"})");
+    c.send(R"({"type":"unsubscribe","topic":"processes"})");
+    c.send(R"({"type":"subscribe","topic":"processes","filter":"other"})");
+    BOOST_TEST(c.doc.state.at("table").at("rows").as_object().size() == 1u);
+    c.check_consistent();
+    BOOST_TEST(c.tick({app(1, 300), app(2, 200), other}).empty());
+}
+
+BOOST_AUTO_TEST_CASE(lagging_client_skips_to_the_latest_state) {
+    // Two clients with the same subscriptions; one gets every tick, the other misses t3.
+    test::fake_env env;
+    const server_info info = test::server_info();
+    const config::limits lim;
+    session_state prompt(env, info, lim), lagging(env, info, lim);
+    test::client_doc prompt_doc, lagging_doc;
+
+    auto a1 = app(1, 300), b1 = app(2, 200), c1 = app(3, 100);
+    env.publish(test::snapshot(1, t0 + 1, {a1, b1, c1}));
+    for (auto* p : {&prompt, &lagging}) {
+        auto& doc = p == &prompt ? prompt_doc : lagging_doc;
+        doc.receive(p->hello(t0 + 1));
+        doc.receive(p->on_message(R"({"type":"subscribe","pids":[1,2,3]})", t0 + 1));
+        doc.receive(p->on_message(R"({"type":"subscribe","topic":"system"})", t0 + 1));
+        doc.receive(p->on_message(R"({"type":"subscribe","topic":"processes","limit":2})", t0 + 1));
+    }
+
+    core::system_sample sys = test::system();
+    auto a2 = app(1, 310, 2.0), b2 = app(2, 200, 9.0);
+    auto t2 = env.publish(test::snapshot(2, t0 + 2, {a2, b2, c1}, sys));
+    // t3: 2 exits, 4 appears and enters the table, 1 loses its cpu figure, the CPU changes.
+    auto a3 = app(1, 320);
+    a3.cpu_percent.reset();
+    sys.cpu_percent = 70.0;
+    auto t3 = env.publish(test::snapshot(3, t0 + 3, {a3, c1, app(4, 900)}, sys));
+    // t4: 1 gets its old cpu back, 3 exits, the CPU goes back to what t2 had.
+    auto a4 = app(1, 330, 2.0);
+    auto t4 = env.publish(test::snapshot(4, t0 + 4, {a4, app(4, 905), app(5, 50)}, test::system()));
+
+    prompt_doc.receive(prompt.on_tick(*t2));
+    prompt_doc.receive(prompt.on_tick(*t3));
+    prompt_doc.receive(prompt.on_tick(*t4));
+    lagging_doc.receive(lagging.on_tick(*t2));
+    auto skipped = lagging.on_tick(*t4);
+    lagging_doc.receive(skipped);
+
+    // The lagging client hears of both exits and gets one delta.
+    BOOST_TEST(lagging_doc.of_type("gone").size() == 2u);
+    BOOST_TEST(skipped.size() == 3u);
+    BOOST_TEST(lagging_doc.state == prompt_doc.state);
+
+    // Both equal a fresh snapshot at t4.
+    check_resync_changes_nothing(prompt, prompt_doc, t0 + 4.5);
+    check_resync_changes_nothing(lagging, lagging_doc, t0 + 4.5);
+    BOOST_TEST(lagging_doc.state.at("processes").at("1").at("rss") == json::value(330 * 4096));
+    BOOST_TEST(lagging_doc.state.at("processes").at("1").at("cpu_percent") == json::value(2.0));
+}
+
+BOOST_AUTO_TEST_CASE(errors_keep_the_session_usable_and_count_in_seq) {
+    conn c;
+    c.sweep_of({app(10, 100)});
+    c.connect();
+    auto e1 = parse(c.send("{").at(0));
+    BOOST_TEST(e1.at("code") == json::value("bad_json"));
+    BOOST_TEST(!e1.as_object().contains("ref"));
+    auto e2 = parse(c.send(R"({"type":"dance","id":"x"})").at(0));
+    BOOST_TEST(e2.at("code") == json::value("unknown_type"));
+    BOOST_TEST(e2.at("ref") == json::value("x"));
+    auto e3 = parse(c.send(R"({"type":"history","id":2,"pid":4321})").at(0));
+    BOOST_TEST(e3.at("code") == json::value("no_such_process"));
+    auto e4 = parse(c.send(R"({"type":"history","pid":10,"from":5,"to":4})").at(0));
+    BOOST_TEST(e4.at("code") == json::value("bad_request"));
+    std::string limited = c.s->rate_limited();
+    c.doc.receive(limited);
+    BOOST_TEST(parse(limited).at("code") == json::value("rate_limited"));
+    // Still usable.
+    auto pong = parse(c.send(R"({"type":"ping","id":"p"})").at(0));
+    BOOST_TEST(pong.at("type") == json::value("pong"));
+    BOOST_TEST(pong.at("ref") == json::value("p"));
+    BOOST_TEST(pong.at("time") == json::value(t0 + 1.5));
+    BOOST_TEST(c.s->seq() == 7u);
+}
+
+BOOST_AUTO_TEST_CASE(history_request_answers_with_columns) {
+    conn c;
+    c.sweep_of({app(10, 100)});
+    c.sweep_of({app(10, 110)});
+    c.sweep_of({app(10, 120)});
+    c.connect();
+    auto h = parse(
+        c.send(R"({"type":"history","id":4,"pid":10,"from":1795660002,"to":1795660003})").at(0));
+    BOOST_TEST(h.at("type") == json::value("history"));
+    BOOST_TEST(h.at("ref") == json::value(4));
+    BOOST_TEST(h.at("pid") == json::value(10));
+    BOOST_TEST(h.at("series").at("t") == parse("[1795660002.0,1795660003.0]"));
+    BOOST_TEST(h.at("series").at("rss") == parse("[450560,491520]"));
+}
+
+BOOST_AUTO_TEST_CASE(destroying_a_session_releases_its_interest) {
+    test::fake_env env;
+    const server_info info = test::server_info();
+    const config::limits lim;
+    env.publish(test::snapshot(1, t0, {app(10, 100)}));
+    {
+        session_state s(env, info, lim);
+        s.on_message(R"({"type":"subscribe","pids":[10]})", t0);
+        s.on_message(R"({"type":"subscribe","topic":"processes"})", t0);
+        BOOST_TEST(env.interest_in(10) == 1);
+        BOOST_TEST(env.interest_in(0) == 1);
+    }
+    BOOST_TEST(env.interest_in(10) == 0);
+    BOOST_TEST(env.interest_in(0) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(before_the_first_sample_everything_is_not_found) {
+    test::fake_env env;
+    const server_info info = test::server_info();
+    const config::limits lim;
+    session_state s(env, info, lim);
+    auto out = s.on_message(R"({"type":"subscribe","pids":[1]})", t0);
+    BOOST_TEST_REQUIRE(out.size() == 1u);
+    BOOST_TEST(parse(out[0]).at("not_found") == parse("[1]"));
+    auto r = s.on_message(R"({"type":"resync"})", t0);
+    BOOST_TEST(parse(r.at(0)).at("time") == json::value(t0));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+} // namespace
+} // namespace procpulse::protocol
