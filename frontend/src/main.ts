@@ -63,6 +63,9 @@ function startEmbed(root: HTMLElement): Store {
   for (const pid of params.pids) store.watch(pid);
   const view = new EmbedView(root, store, params);
   store.setRenderer((dirty) => view.render(dirty));
+  // The system topic changes every tick, so a delta arrives every tick and the charts move on
+  // even while the watched processes do not change.
+  client.subscribeSystem();
   client.connect();
   setInterval(() => store.tick(), 1000);
   return store;

@@ -2,7 +2,7 @@
 // epoch, reconnect with backoff and subscribe again, gone, readable errors.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ProcpulseClient, type ClientError } from '../src/net/client';
-import { FakeSocket, fixture } from './helpers';
+import { FakeSocket, fixture, fixtureNames } from './helpers';
 
 const EPOCH = 'c0ffee01-0001';
 
@@ -283,5 +283,39 @@ describe('ProcpulseClient', () => {
     ws.receive(hello({ limits: { max_process_limit: 1000 } }));
     await flushMicrotasks();
     expect(ws.takeSent()[0]).toMatchObject({ topic: 'processes', limit: 1000 });
+  });
+});
+
+/** Whether an object member anywhere is null (array elements may be: arrays are values). */
+function hasNullMember(v: unknown): boolean {
+  if (Array.isArray(v) || v === null || typeof v !== 'object') return false;
+  return Object.values(v).some((x) => x === null || hasNullMember(x));
+}
+
+describe('replaying every golden server message', () => {
+  it('applies them in order without protocol errors, resyncs or nulls left in the state', async () => {
+    const { client, ws } = setup();
+    const errors: ClientError[] = [];
+    const resyncs: string[] = [];
+    client.on('error', (e) => errors.push(e));
+    client.on('resync', (r) => resyncs.push(r.reason));
+    client.subscribe([4242, 99999]);
+    client.subscribeSystem();
+    client.subscribeTable({ sort: 'cpu_percent', limit: 100, filter: 'chrome' });
+    ws.receive(hello());
+    await flushMicrotasks();
+    // The session as the fixtures tell it (ordered by their seq), numbered without gaps.
+    const msgs = fixtureNames('server')
+      .map((n) => fixture(`server/${n}`))
+      .filter((m) => m.type !== 'hello' && m.full !== true)
+      .sort((a, b) => (a.seq as number) - (b.seq as number));
+    msgs.forEach((m, i) => ws.receive({ ...m, seq: i + 2, epoch: EPOCH }));
+    expect(errors.filter((e) => e.code === 'protocol')).toEqual([]);
+    expect(resyncs).toEqual([]);
+    expect(hasNullMember(client.state)).toBe(false);
+    // A full snapshot at the end replaces everything.
+    ws.receive({ ...fixture('server/snapshot_full.json'), seq: msgs.length + 2, epoch: EPOCH });
+    expect(client.state.processes['4242']?.pid).toBe(4242);
+    expect(hasNullMember(client.state)).toBe(false);
   });
 });

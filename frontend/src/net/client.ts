@@ -522,7 +522,8 @@ export class ProcpulseClient extends Emitter<ClientEvents> {
     if (patch.processes) {
       for (const [pid, rec] of Object.entries(patch.processes)) {
         if (rec === null || rec === undefined) delete st.processes[pid];
-        else if (this.pids.has(Number(pid))) st.processes[pid] = stripNulls(rec as ProcessRecord);
+        // A late reply for a PID unsubscribed since is dropped; a full snapshot is the server's word.
+        else if (msg.full || this.pids.has(Number(pid))) st.processes[pid] = stripNulls(rec as ProcessRecord);
       }
     }
     if (patch.system === null) delete st.system;

@@ -250,10 +250,11 @@ export class Store {
   private onAck(m: AckMsg): void {
     if (m.op !== 'subscribe') return;
     for (const pid of m.not_found) {
+      // Unknown now: never existed, or exited while we were not connected. Keep what we had.
       const e = this.watched.get(pid);
-      if (e && !e.record) {
+      if (e && !e.exited) {
         e.notFound = true;
-        this.mark('watch');
+        this.mark('watch', 'view');
       }
     }
     for (const pid of m.pids) {
