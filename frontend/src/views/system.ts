@@ -96,7 +96,10 @@ export class SystemView {
       per.forEach((v, i) => {
         const el = this.cores.children[i] as HTMLElement;
         const p = v === null ? 0 : Math.max(0, Math.min(100, v));
-        (el.firstElementChild as HTMLElement).style.height = `${p}%`;
+        const fill = el.firstElementChild as HTMLElement;
+        fill.style.height = `${p}%`;
+        setClass(fill, 'warn', p >= 75 && p < 90);
+        setClass(fill, 'crit', p >= 90);
         el.title = `CPU ${i}: ${v === null ? '—' : formatPercent(v)}`;
         setText(el.lastElementChild as HTMLElement, `${i}`);
       });
