@@ -1,5 +1,6 @@
 #include "protocol/session.hpp"
 
+#include "core/merge_patch.hpp"
 #include "protocol/records.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -190,8 +191,15 @@ session_state::out session_state::subscribe_topic(const client_message& m, doubl
         alerts_ = true;
         alerts_removed_ = false;
         if (t) {
+            // Subscribed again (or before "alerts": null went out): the client still holds the
+            // old active set, so send the patch from it, which removes alerts that resolved.
+            if (alerts_last_) {
+                auto d = core::merge_diff(*alerts_last_, *t->alerts.record);
+                state["alerts"] = d ? *d : json::value(json::object());
+            } else {
+                state["alerts"] = *t->alerts.record;
+            }
             alerts_last_ = t->alerts.record;
-            state["alerts"] = *t->alerts.record;
         }
     } else {
         if (!table_) {
@@ -224,8 +232,7 @@ session_state::out session_state::unsubscribe_topic(const client_message& m) {
         system_last_.reset();
     } else if (m.what == topic::alerts) {
         if (alerts_) alerts_removed_ = true;
-        alerts_ = false;
-        alerts_last_.reset();
+        alerts_ = false; // alerts_last_ stays: what the client holds until "alerts": null is sent
     } else if (table_) {
         env_.interest(0, -1);
         removed_rows_ = std::move(table_->rows);
@@ -247,6 +254,7 @@ session_state::out session_state::resync(const client_message& m, double now) {
     out res;
     pending_removals_.clear();
     system_removed_ = table_removed_ = alerts_removed_ = false;
+    if (!alerts_) alerts_last_.reset(); // the client starts from an empty document
     removed_rows_.clear();
     for (auto it = subs_.begin(); it != subs_.end();) {
         auto cur = t ? current(*t, it->first, false) : std::nullopt;
@@ -398,6 +406,7 @@ session_state::out session_state::on_tick(const tick& t) {
     } else if (alerts_removed_) {
         add("alerts", "null");
         alerts_removed_ = false;
+        alerts_last_.reset();
     }
     if (!patch.empty()) {
         std::string d = "{\"type\":\"delta\",\"seq\":" + std::to_string(++seq_) + ",\"epoch\":" +
