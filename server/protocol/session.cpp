@@ -191,14 +191,18 @@ session_state::out session_state::subscribe_topic(const client_message& m, doubl
         alerts_ = true;
         alerts_removed_ = false;
         if (t) {
-            // Subscribed again (or before "alerts": null went out): the client still holds the
-            // old active set, so send the patch from it, which removes alerts that resolved.
+            // Subscribed again (or before "alerts": null went out): the client may still hold
+            // alerts that resolved meanwhile. Send the full set plus null for each of those, which
+            // is right whether a client merges the snapshot or replaces the member with it.
+            json::object doc = *t->alerts.record;
             if (alerts_last_) {
-                auto d = core::merge_diff(*alerts_last_, *t->alerts.record);
-                state["alerts"] = d ? *d : json::value(json::object());
-            } else {
-                state["alerts"] = *t->alerts.record;
+                const auto* old_active = alerts_last_->if_contains("active");
+                auto& now_active = doc["active"].as_object();
+                if (old_active && old_active->is_object())
+                    for (const auto& kv : old_active->get_object())
+                        if (!now_active.contains(kv.key())) now_active[kv.key()] = nullptr;
             }
+            state["alerts"] = std::move(doc);
             alerts_last_ = t->alerts.record;
         }
     } else {
