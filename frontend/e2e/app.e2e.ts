@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   chartPoints,
   launchBrowser,
+  newAppPage,
   shot,
   skipReason,
   startChild,
@@ -35,11 +36,7 @@ describe.skipIf(skip !== null)('web app against the real server', () => {
     b = startChild(NAME_B);
     server = await startServer();
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text());
-    });
+    page = await newAppPage(browser, pageErrors);
   });
 
   afterAll(async () => {

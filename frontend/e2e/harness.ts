@@ -33,7 +33,8 @@ export interface Server {
 /** Starts the server; resolves when it prints `listening on http://127.0.0.1:PORT/`. */
 export async function startServer(port = 0, extra: string[] = []): Promise<Server> {
   if (!existsSync(join(DIST, 'index.html'))) throw new Error(`${DIST}/index.html is missing: run "npm run build" first`);
-  const args = ['--listen', `127.0.0.1:${port}`, '--static-dir', DIST, '--interval', '250ms', ...extra];
+  // --db :memory:: keep nothing (the default writes ~/.local/state/procpulse/procpulse.db).
+  const args = ['--listen', `127.0.0.1:${port}`, '--static-dir', DIST, '--interval', '250ms', '--db', ':memory:', ...extra];
   const proc = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const log: string[] = [];
   const url = await new Promise<string>((ok, fail) => {
@@ -78,18 +79,20 @@ process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
 /**
  * A child process with a name of its own (its `comm`), found in the table by filtering for it.
- * `grow` makes it a node script that allocates memory step by step, so its RSS line moves.
+ * `grow` makes it a node script that allocates memory step by step, so its RSS line moves:
+ * `true` from the start (1 MiB per 200 ms, up to 40 MiB), `'on-signal'` only after it gets SIGUSR2
+ * (4 MiB per 100 ms, up to 128 MiB), so a test can set a threshold on its resting size first.
  */
-export function startChild(name: string, grow = false): Child {
+export function startChild(name: string, grow: boolean | 'on-signal' = false): Child {
   let proc: ChildProcess;
   if (grow) {
     const script = join(tmp, `${name}.cjs`);
-    writeFileSync(
-      script,
-      `process.title = ${JSON.stringify(name)};
-       const keep = [];
-       setInterval(() => { if (keep.length < 40) keep.push(Buffer.alloc(1 << 20, keep.length)); }, 200);`,
-    );
+    const body =
+      grow === 'on-signal'
+        ? `process.on('SIGUSR2', () => { const t = setInterval(() => { keep.push(Buffer.alloc(4 << 20, keep.length)); if (keep.length >= 32) clearInterval(t); }, 100); });
+           setInterval(() => {}, 1000);`
+        : `setInterval(() => { if (keep.length < 40) keep.push(Buffer.alloc(1 << 20, keep.length)); }, 200);`;
+    writeFileSync(script, `process.title = ${JSON.stringify(name)};\nconst keep = [];\n${body}\n`);
     proc = spawn(process.execPath, [script], { stdio: 'ignore' });
   } else {
     const link = join(tmp, name);
@@ -116,6 +119,16 @@ export async function launchBrowser(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
+}
+
+/** A page of the app's size whose script errors and console errors are collected in `errors`. */
+export async function newAppPage(browser: Browser, errors: string[]): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  return page;
 }
 
 /** Saves a screenshot under tests/e2e/artifacts/. */

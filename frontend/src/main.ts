@@ -5,7 +5,7 @@
 import './styles.css';
 import { ProcpulseClient } from './net/client';
 import { Store } from './state/store';
-import { formatUrl, parseUrl, type UrlState } from './state/url';
+import { formatUrl, parseHashRoute, parseUrl, type UrlState } from './state/url';
 import { App } from './views/app';
 import { EmbedView, parseEmbedParams } from './views/embed';
 import { applyTheme, storedTheme } from './views/theme';
@@ -23,6 +23,16 @@ function startApp(root: HTMLElement): Store {
   for (const pid of url.watch) store.watch(pid);
   if (url.view === 'process' && url.pid !== null) store.open('process', url.pid);
   else store.open(url.view);
+  // A hash route (#/process/1234, #/alerts) opens its view; the query string then takes over.
+  const route = (): void => {
+    const r = parseHashRoute(location.hash);
+    if (!r) return;
+    if (r.view === 'process' && r.pid !== null) store.open('process', r.pid);
+    else store.open(r.view);
+    history.replaceState(null, '', `${location.pathname}${location.search}`);
+  };
+  route();
+  window.addEventListener('hashchange', route);
 
   let lastUrl = location.search;
   const syncUrl = (): void => {
@@ -46,6 +56,7 @@ function startApp(root: HTMLElement): Store {
   const app = new App(root, store, syncUrl);
   store.setRenderer((dirty) => app.render(dirty));
   client.subscribeSystem();
+  client.subscribeAlerts();
   store.pushTableQuery();
   client.connect();
   setInterval(() => store.tick(), 1000);

@@ -7,7 +7,11 @@ import {
   formatDuration,
   formatPercent,
   formatRate,
+  formatSpan,
+  formatUnit,
   formatWindow,
+  parseBytes,
+  parseDuration,
   parseWindow,
 } from '../src/util/format';
 import { niceTop } from '../src/charts/chart';
@@ -70,5 +74,54 @@ describe('format', () => {
     expect(niceTop(87, 'percent')).toBe(100);
     expect(niceTop(13, 'rate')).toBe(15);
     expect(niceTop(10.5 * 1024 * 1024, 'bytes')).toBe(12 * 1024 * 1024);
+  });
+});
+
+describe('typed input', () => {
+  it('parses sizes: binary letters and IEC units, decimal SI units, a default unit for bare numbers', () => {
+    expect(parseBytes('512')).toBe(512);
+    expect(parseBytes('512', 1024 ** 2)).toBe(512 * 1024 ** 2);
+    expect(parseBytes('120M')).toBe(120 * 1024 ** 2);
+    expect(parseBytes('120 MiB')).toBe(120 * 1024 ** 2);
+    expect(parseBytes('1.5G')).toBe(1.5 * 1024 ** 3);
+    expect(parseBytes(' 2 gib ')).toBe(2 * 1024 ** 3);
+    expect(parseBytes('1 GB')).toBe(1e9);
+    expect(parseBytes('500 kB')).toBe(500_000);
+    expect(parseBytes('2e9')).toBe(2e9);
+    expect(parseBytes('10 MiB/s')).toBe(10 * 1024 ** 2);
+    for (const bad of ['', 'abc', '12 apples', '-5M', '1.2.3']) expect(parseBytes(bad)).toBeNull();
+  });
+
+  it('parses durations', () => {
+    expect(parseDuration('30')).toBe(30);
+    expect(parseDuration('30s')).toBe(30);
+    expect(parseDuration('5m')).toBe(300);
+    expect(parseDuration('1h')).toBe(3600);
+    expect(parseDuration('1m30s')).toBe(90);
+    expect(parseDuration('1m 30s')).toBe(90);
+    expect(parseDuration('1.5h')).toBe(5400);
+    expect(parseDuration('250ms')).toBe(0.25);
+    for (const bad of ['', 'soon', '5x', 'm5']) expect(parseDuration(bad)).toBeNull();
+  });
+
+  it('writes spans short and exact, so they read back the same', () => {
+    expect(formatSpan(0)).toBe('0s');
+    expect(formatSpan(1)).toBe('1s');
+    expect(formatSpan(300)).toBe('5m');
+    expect(formatSpan(90)).toBe('1m 30s');
+    expect(formatSpan(5400)).toBe('1h 30m');
+    expect(formatSpan(90061)).toBe('1d 1h 1m 1s');
+    expect(formatSpan(0.5)).toBe('0.5s');
+    for (const s of [1, 59, 61, 3600, 3661, 86400]) expect(parseDuration(formatSpan(s))).toBe(s);
+  });
+
+  it('formats values by unit', () => {
+    expect(formatUnit('bytes', 1536)).toBe('1.50 KiB');
+    expect(formatUnit('bytesRate', 2048)).toBe('2.00 KiB/s');
+    expect(formatUnit('percent', 12.345)).toBe('12.3%');
+    expect(formatUnit('rate', 1234)).toBe('1.23k/s');
+    expect(formatUnit('load', 0.5)).toBe('0.50');
+    expect(formatUnit('count', 7)).toBe('7');
+    expect(formatUnit('bytes', NaN)).toBe('—');
   });
 });

@@ -13,6 +13,11 @@ export function fixtureText(rel: string): string {
   return readFileSync(join(FIXTURES, rel), 'utf8');
 }
 
+/** A frontend-only sample message or REST body (test/fixtures/, see its README). */
+export function sample(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', `${name}.json`), 'utf8')) as Record<string, unknown>;
+}
+
 export function fixtureNames(dir: 'server' | 'client'): string[] {
   return readdirSync(join(FIXTURES, dir))
     .filter((f) => f.endsWith('.json'))

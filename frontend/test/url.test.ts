@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatUrl, parsePids, parseUrl } from '../src/state/url';
+import { formatUrl, parseHashRoute, parsePids, parseUrl } from '../src/state/url';
 import { parseEmbedParams } from '../src/views/embed';
 
 describe('URL state', () => {
@@ -30,5 +30,22 @@ describe('URL state', () => {
     });
     expect(parseEmbedParams('?pids=1&metrics=cpu,bogus,faults_per_sec,cpu_percent')).toMatchObject({ metrics: ['cpu_percent', 'faults'], theme: 'auto' });
     expect(parseEmbedParams('').metrics).toEqual(['rss', 'cpu_percent']);
+  });
+
+  it('opens the alerts and exited views from the query string', () => {
+    for (const view of ['alerts', 'exited'] as const) {
+      const s = parseUrl(`?view=${view}`);
+      expect(s.view).toBe(view);
+      expect(formatUrl(s)).toBe(`?view=${view}`);
+    }
+  });
+
+  it('reads hash routes: #/process/PID for any PID, and the views', () => {
+    expect(parseHashRoute('#/process/1234')).toEqual({ view: 'process', pid: 1234 });
+    expect(parseHashRoute('#process/1234/')).toEqual({ view: 'process', pid: 1234 });
+    expect(parseHashRoute('#/alerts')).toEqual({ view: 'alerts', pid: null });
+    expect(parseHashRoute('#/exited')).toEqual({ view: 'exited', pid: null });
+    expect(parseHashRoute('#/compare/5')).toEqual({ view: 'compare', pid: null });
+    for (const bad of ['', '#', '#/process', '#/process/0', '#/process/x', '#/nope', '#/process/12/34']) expect(parseHashRoute(bad)).toBeNull();
   });
 });

@@ -6,9 +6,9 @@
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { formatBytes, formatCount, formatPercent, formatNumber } from '../util/format';
+import { formatBytes, formatCount, formatUnit, type Unit } from '../util/format';
 
-export type Unit = 'bytes' | 'bytesRate' | 'percent' | 'rate' | 'count' | 'load';
+export { formatUnit, type Unit };
 
 export interface ChartSeries {
   label: string;
@@ -26,24 +26,6 @@ export interface ChartSpec {
   legend?: boolean;
   /** Lowest top of the y range, so flat near-zero lines do not look like noise. */
   minTop?: number;
-}
-
-/** Formats a value of a unit, as shown in legends and tooltips. */
-export function formatUnit(unit: Unit, v: number | null | undefined): string {
-  switch (unit) {
-    case 'bytes':
-      return formatBytes(v);
-    case 'bytesRate':
-      return v == null || Number.isNaN(v) ? '—' : `${formatBytes(v)}/s`;
-    case 'percent':
-      return formatPercent(v);
-    case 'rate':
-      return v == null || Number.isNaN(v) ? '—' : `${formatCount(v)}/s`;
-    case 'load':
-      return formatNumber(v, 2);
-    case 'count':
-      return formatCount(v);
-  }
 }
 
 /** Shorter labels for the y axis. */

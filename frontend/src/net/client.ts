@@ -13,10 +13,13 @@ import { Emitter } from './emitter';
 import { applyMergePatch, stripNulls } from './merge';
 import type {
   AckMsg,
+  AlertMsg,
   ClientMessage,
   DeltaMsg,
   GoneMsg,
   HelloMsg,
+  HistoryMsg,
+  HistoryQuery,
   ProcessRecord,
   Ref,
   ServerMessage,
@@ -63,6 +66,8 @@ export interface ClientEvents {
   /** After the delta has been applied to `state`. */
   delta: DeltaEvent;
   gone: GoneMsg;
+  /** An alert fired or resolved (subscribers of the alerts topic; never coalesced away). */
+  alert: AlertMsg;
   error: ClientError;
   /** The client asked the server for a resync. */
   resync: { reason: string };
@@ -104,6 +109,14 @@ export interface ClientOptions {
 
 const OPEN = 1;
 
+/** A `history` request waiting for its reply. */
+interface PendingHistory {
+  msg: ClientMessage;
+  resolve: (m: HistoryMsg) => void;
+  reject: (e: ClientError) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
 /** Default table parameters: the whole table, by memory. */
 export const DEFAULT_TABLE: TableParams = { sort: 'rss', order: 'desc', limit: 5000, filter: '', kernel_threads: false };
 
@@ -132,6 +145,8 @@ export class ProcpulseClient extends Emitter<ClientEvents> {
   private readonly pids = new Set<number>();
   private readonly procListeners = new Map<number, Set<ProcessListener>>();
   private wantSystem = false;
+  private wantAlerts = false;
+  private readonly histories = new Map<Ref, PendingHistory>();
   private table: TableParams | null = null;
   private pendingSub = new Set<number>();
   private pendingUnsub = new Set<number>();
@@ -163,6 +178,7 @@ export class ProcpulseClient extends Emitter<ClientEvents> {
   /** Closes the connection for good; subscriptions are kept for a later connect(). */
   close(): void {
     this.stopped = true;
+    for (const [id, p] of this.histories) this.settleHistory(id, p, { code: 'connection', message: 'the client was closed' });
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.watchdog) clearInterval(this.watchdog);
     this.retryTimer = null;
@@ -226,6 +242,45 @@ export class ProcpulseClient extends Emitter<ClientEvents> {
     this.wantSystem = false;
     this.request(enc.unsubscribeTopic('system', this.id()));
     delete this.state.system;
+  }
+
+  /** The `alerts` topic: `state.alerts.active` holds the alerts firing now; `alert` events follow. */
+  subscribeAlerts(): void {
+    if (this.wantAlerts) return;
+    this.wantAlerts = true;
+    this.request(enc.subscribeAlerts(this.id()));
+  }
+
+  unsubscribeAlerts(): void {
+    if (!this.wantAlerts) return;
+    this.wantAlerts = false;
+    this.request(enc.unsubscribeTopic('alerts', this.id()));
+    delete this.state.alerts;
+  }
+
+  /**
+   * Asks for one process's points between `from` and `to` (memory and database). Resolves with the
+   * `history` reply; rejects with a ClientError (`no_such_process`, `bad_request`, `rate_limited`, or
+   * `timeout`/`connection`). Sent once the connection is live, and again after a reconnect.
+   */
+  history(q: HistoryQuery, timeoutMs = 15000): Promise<HistoryMsg> {
+    return new Promise((resolve, reject) => {
+      const id = this.id();
+      const msg = enc.history(q, id);
+      const timer = setTimeout(() => {
+        const p = this.histories.get(id);
+        if (p) this.settleHistory(id, p, { code: 'timeout', message: `no history reply within ${Math.round(timeoutMs / 1000)} s`, ref: id, request: msg });
+      }, timeoutMs);
+      this.histories.set(id, { msg, resolve, reject, timer });
+      this.send(msg); // when not live yet: sent by resubscribe() after the next hello
+    });
+  }
+
+  private settleHistory(id: Ref, p: PendingHistory, error: ClientError | null, reply?: HistoryMsg): void {
+    clearTimeout(p.timer);
+    this.histories.delete(id);
+    if (error) p.reject(error);
+    else if (reply) p.resolve(reply);
   }
 
   /** Subscribes to the live process table, or changes its parameters. */
@@ -406,6 +461,9 @@ export class ProcpulseClient extends Emitter<ClientEvents> {
       } else if (req.topic === 'system') {
         if (req.type === 'subscribe' && this.wantSystem) this.request(enc.subscribeSystem(this.id()));
         if (req.type === 'unsubscribe' && !this.wantSystem) this.request(enc.unsubscribeTopic('system', this.id()));
+      } else if (req.topic === 'alerts') {
+        if (req.type === 'subscribe' && this.wantAlerts) this.request(enc.subscribeAlerts(this.id()));
+        if (req.type === 'unsubscribe' && !this.wantAlerts) this.request(enc.unsubscribeTopic('alerts', this.id()));
       } else if (req.topic === 'processes') {
         if (req.type === 'subscribe' && this.table) this.request(enc.subscribeProcesses(this.table, this.id()));
         if (req.type === 'unsubscribe' && !this.table) this.request(enc.unsubscribeTopic('processes', this.id()));
@@ -421,6 +479,9 @@ export class ProcpulseClient extends Emitter<ClientEvents> {
     if (this.table && maxRows !== undefined && this.table.limit > maxRows) this.table = { ...this.table, limit: maxRows };
     if (this.table) this.request(enc.subscribeProcesses(this.table, this.id()));
     if (this.wantSystem) this.request(enc.subscribeSystem(this.id()));
+    if (this.wantAlerts) this.request(enc.subscribeAlerts(this.id()));
+    // History requests sent on a connection that ended will never be answered there: ask again.
+    for (const p of this.histories.values()) this.send(p.msg);
     this.flush();
   }
 
@@ -461,8 +522,22 @@ export class ProcpulseClient extends Emitter<ClientEvents> {
       case 'gone':
         this.onGone(msg);
         break;
+      case 'alert':
+        this.emit('alert', msg);
+        break;
+      case 'history': {
+        const p = msg.ref === undefined ? undefined : this.histories.get(msg.ref);
+        if (p && msg.ref !== undefined) this.settleHistory(msg.ref, p, null, msg);
+        break;
+      }
       case 'error': {
         const err: ClientError = { code: msg.code, message: msg.message };
+        const pending = msg.ref === undefined ? undefined : this.histories.get(msg.ref);
+        if (pending && msg.ref !== undefined) {
+          // The caller of history() gets it; nobody else needs to hear of it.
+          this.settleHistory(msg.ref, pending, { ...err, ref: msg.ref, request: pending.msg });
+          break;
+        }
         if (msg.ref !== undefined) {
           err.ref = msg.ref;
           const req = this.requests.get(msg.ref);
@@ -530,6 +605,10 @@ export class ProcpulseClient extends Emitter<ClientEvents> {
     else if (patch.system) st.system = stripNulls(patch.system) as StateDoc['system'];
     if (patch.table === null) delete st.table;
     else if (patch.table) st.table = stripNulls(patch.table) as StateDoc['table'];
+    // The full set of firing alerts, with null for those the client may still hold: either way the
+    // nulls only mean "absent".
+    if (patch.alerts === null) delete st.alerts;
+    else if (patch.alerts) st.alerts = stripNulls(patch.alerts) as StateDoc['alerts'];
     this.emit('snapshot', msg);
     if (patch.processes) {
       for (const pid of Object.keys(patch.processes)) this.notify(Number(pid), msg);

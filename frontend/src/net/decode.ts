@@ -6,12 +6,16 @@
  */
 import type {
   AckMsg,
+  AlertEvent,
+  AlertMsg,
+  AlertRule,
   DeltaMsg,
   ErrorMsg,
   GoneMsg,
   HelloMsg,
   HistoryBlock,
   HistoryColumns,
+  HistoryMsg,
   PongMsg,
   ProcessRecord,
   Ref,
@@ -108,6 +112,16 @@ const ROW: Schema = {
 
 const TABLE_PARAMS: Schema = { sort: 's', order: 's', limit: 'n', filter: 's', kernel_threads: 'b', total: 'n' };
 
+const ALERT: Schema = {
+  id: 's', rule_id: 'n', rule: 's', state: 's', metric: 's', value: 'n', threshold: 'n', time: 'n',
+  since: 'n', pid: 'n', start: 'n', name: 's', reason: 's',
+};
+
+const RULE: Schema = {
+  id: 'n', name: 's', metric: 's', op: 's', threshold: 'n', for: 'n', hysteresis: 'n', scope: 's',
+  pid: 'n', pattern: 's',
+};
+
 function checkValue(v: unknown, kind: Kind, path: string): unknown {
   if (v === null) return null;
   switch (kind) {
@@ -154,6 +168,22 @@ function pidMap(v: unknown, schema: Schema, path: string): Record<string, Obj | 
   return out;
 }
 
+/** A map keyed by alert instance ids ("rule:pid:start", "rule:system"); each value an event or null. */
+function alertMap(v: unknown, path: string): Record<string, Obj | null> {
+  if (!isObj(v)) fail(path, 'expected an object keyed by alert id');
+  const out: Record<string, Obj | null> = {};
+  for (const key in v) {
+    const ev = v[key];
+    out[key] = ev === null ? null : record(ev, ALERT, `${path}.${key}`);
+  }
+  return out;
+}
+
+function alertList(v: unknown, path: string): AlertEvent[] {
+  if (!Array.isArray(v)) fail(path, 'expected an array of alert events');
+  return v.map((ev, i) => record(ev, ALERT, `${path}[${i}]`) as AlertEvent);
+}
+
 /** A state document or a patch of one. */
 function statePatch(v: unknown, path: string): Obj {
   if (!isObj(v)) fail(path, 'expected an object');
@@ -167,6 +197,16 @@ function statePatch(v: unknown, path: string): Obj {
       const table = record(t, TABLE_PARAMS, `${path}.table`);
       if (isObj(t) && 'rows' in t) table.rows = t.rows === null ? null : pidMap(t.rows, ROW, `${path}.table.rows`);
       out.table = table;
+    }
+  }
+  if ('alerts' in v) {
+    const a = v.alerts;
+    if (a === null) out.alerts = null;
+    else {
+      if (!isObj(a)) fail(`${path}.alerts`, 'expected an object');
+      const alerts: Obj = {};
+      if ('active' in a) alerts.active = a.active === null ? null : alertMap(a.active, `${path}.alerts.active`);
+      out.alerts = alerts;
     }
   }
   return out;
@@ -258,6 +298,7 @@ function body(type: string, o: Obj, seq: number, epoch: string): ServerMessage |
       };
       const ref = optRef(o);
       if (ref !== undefined) m.ref = ref;
+      if (o.recent_alerts !== undefined && o.recent_alerts !== null) m.recent_alerts = alertList(o.recent_alerts, `${p}.recent_alerts`);
       return m;
     }
     case 'delta': {
@@ -278,6 +319,16 @@ function body(type: string, o: Obj, seq: number, epoch: string): ServerMessage |
       const start = optNum(o, 'start', p);
       if (start !== undefined) m.start = start;
       if (o.last !== undefined && o.last !== null) m.last = record(o.last, PROCESS, `${p}.last`) as ProcessRecord;
+      return m;
+    }
+    case 'alert': {
+      const m: AlertMsg = { type, seq, epoch, event: decodeAlertEventAt(obj(o, 'event', p), `${p}.event`) };
+      return m;
+    }
+    case 'history': {
+      const m: HistoryMsg = { type, seq, epoch, pid: num(o, 'pid', p), series: columns(obj(o, 'series', p), `${p}.series`) };
+      const ref = optRef(o);
+      if (ref !== undefined) m.ref = ref;
       return m;
     }
     case 'error': {
@@ -301,6 +352,55 @@ function body(type: string, o: Obj, seq: number, epoch: string): ServerMessage |
     default:
       return null;
   }
+}
+
+function decodeAlertEventAt(v: unknown, path: string): AlertEvent {
+  const ev = record(v, ALERT, path) as AlertEvent;
+  if (typeof ev.id !== 'string') fail(`${path}.id`, 'expected a string');
+  if (typeof ev.state !== 'string') fail(`${path}.state`, 'expected a string');
+  return ev;
+}
+
+// ---- REST bodies ------------------------------------------------------------------------------
+
+/** Result of decoding a REST body: the value, or what is wrong with it. */
+export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
+
+function checked<T>(fn: () => T): Checked<T> {
+  try {
+    return { ok: true, value: fn() };
+  } catch (e) {
+    if (e instanceof DecodeError) return { ok: false, error: e.message };
+    throw e;
+  }
+}
+
+/** History columns as the REST history endpoint returns them in `series`. */
+export function decodeColumns(v: unknown, path = 'series'): Checked<HistoryColumns> {
+  return checked(() => columns(v, path));
+}
+
+/** One alert event (an `alert` message's `event`, or an entry of `GET /api/alerts`). */
+export function decodeAlertEvent(v: unknown, path = 'event'): Checked<AlertEvent> {
+  return checked(() => decodeAlertEventAt(v, path));
+}
+
+/** A list of alert events (`recent_alerts`, `GET /api/alerts` `active`/`recent`). */
+export function decodeAlertEvents(v: unknown, path = 'events'): Checked<AlertEvent[]> {
+  return checked(() => alertList(v, path));
+}
+
+/** An alert rule as `GET/POST /api/alerts/rules` return it. */
+export function decodeRule(v: unknown, path = 'rule'): Checked<AlertRule> {
+  return checked(() => {
+    const r = record(v, RULE, path);
+    if (typeof r.id !== 'number') fail(`${path}.id`, 'expected a number');
+    if (typeof r.metric !== 'string') fail(`${path}.metric`, 'expected a string');
+    if (typeof r.name !== 'string') r.name = '';
+    // null (never sent by the server for these) reads as absent.
+    for (const k of Object.keys(r)) if (r[k] === null) delete r[k];
+    return r as unknown as AlertRule;
+  });
 }
 
 /** Decodes an already parsed JSON value. */

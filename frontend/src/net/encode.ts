@@ -1,5 +1,5 @@
 /** Client -> server messages (shared/protocol.md, "Client -> server"), as plain objects and text. */
-import type { ClientMessage, Ref, TableParams } from './types';
+import type { ClientMessage, HistoryQuery, Ref, TableParams, Topic } from './types';
 
 /** Puts `id` right after `type`, as in the fixtures (key order does not matter on the wire). */
 function withId<T extends { type: string }>(msg: T, id: Ref | undefined): T & { id?: Ref } {
@@ -20,8 +20,21 @@ export function subscribeSystem(id?: Ref): ClientMessage {
   return withId({ type: 'subscribe', topic: 'system' } as const, id);
 }
 
-export function unsubscribeTopic(topic: 'system' | 'processes', id?: Ref): ClientMessage {
+export function subscribeAlerts(id?: Ref): ClientMessage {
+  return withId({ type: 'subscribe', topic: 'alerts' } as const, id);
+}
+
+export function unsubscribeTopic(topic: Topic, id?: Ref): ClientMessage {
   return withId({ type: 'unsubscribe', topic } as const, id);
+}
+
+/** A `history` request; members left undefined are not sent (the server's defaults apply). */
+export function history(q: HistoryQuery, id?: Ref): ClientMessage {
+  const msg: ClientMessage = { type: 'history', ...(id === undefined ? {} : { id }), pid: q.pid };
+  if (q.start !== undefined) msg.start = q.start;
+  if (q.from !== undefined) msg.from = q.from;
+  if (q.to !== undefined) msg.to = q.to;
+  return msg;
 }
 
 export function subscribeProcesses(params: TableParams, id?: Ref): ClientMessage {

@@ -14,8 +14,10 @@ export type {
   WebSocketCtor,
   WebSocketLike,
 } from './client';
-export { decode, decodeValue } from './decode';
-export type { Decoded } from './decode';
+export { decode, decodeValue, decodeAlertEvent, decodeAlertEvents, decodeColumns, decodeRule } from './decode';
+export type { Checked, Decoded } from './decode';
+export { ProcpulseApi, apiBaseFromSocketUrl, historyQuery } from './rest';
+export type { AlertOverview, ApiOptions, ApiResult, HistoryRange, ProcessHistory } from './rest';
 export * as encoders from './encode';
 export { applyMergePatch, mergePatch } from './merge';
 export * from './types';

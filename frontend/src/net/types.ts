@@ -136,11 +136,43 @@ export interface TableState {
   rows?: Record<string, TableRow>;
 }
 
+/**
+ * An alert changing state, or (in `state.alerts.active`) an alert firing now with its newest value.
+ * `id` names the alert instance: "rule:pid:start" or "rule:system".
+ */
+export interface AlertEvent {
+  id?: string;
+  rule_id?: number;
+  /** The rule's name, e.g. "rss > 1e+09 (any process)". */
+  rule?: string;
+  /** `firing` or `resolved`. */
+  state?: string;
+  metric?: string;
+  value?: number;
+  threshold?: number;
+  /** When this change happened (seconds since the epoch). */
+  time?: number;
+  /** When the condition first held (firing) or when it fired (resolved). */
+  since?: number;
+  /** Absent (or null in an `alert` message) for system alerts. */
+  pid?: number | null;
+  start?: number;
+  name?: string;
+  /** For resolved events: `recovered`, `exited` or `rule_deleted`. */
+  reason?: string;
+}
+
+/** The `alerts` member of the state document: the alerts firing now, by instance id. */
+export interface AlertsState {
+  active?: Record<string, AlertEvent>;
+}
+
 /** The client's copy of the per-connection state document. */
 export interface StateDoc {
   processes: Record<string, ProcessRecord>;
   system?: SystemRecord;
   table?: TableState;
+  alerts?: AlertsState;
 }
 
 /** Columns of recent samples: `t` in seconds since the epoch, NaN where a value was unavailable. */
@@ -223,6 +255,8 @@ export interface SnapshotMsg extends Envelope {
   full: boolean;
   state: Patch<StateDoc>;
   history: HistoryBlock;
+  /** With the reply to subscribing to `alerts`: the latest events, newest first. */
+  recent_alerts?: AlertEvent[];
 }
 
 export interface DeltaMsg extends Envelope {
@@ -238,6 +272,19 @@ export interface GoneMsg extends Envelope {
   reason: string;
   time: number;
   last?: ProcessRecord;
+}
+
+export interface AlertMsg extends Envelope {
+  type: 'alert';
+  event: AlertEvent;
+}
+
+/** Reply to a `history` request: one process's points, in columns. */
+export interface HistoryMsg extends Envelope {
+  type: 'history';
+  ref?: Ref;
+  pid: number;
+  series: HistoryColumns;
 }
 
 export const ERROR_CODES = [
@@ -263,7 +310,7 @@ export interface PongMsg extends Envelope {
   time?: number;
 }
 
-export type ServerMessage = HelloMsg | AckMsg | SnapshotMsg | DeltaMsg | GoneMsg | ErrorMsg | PongMsg;
+export type ServerMessage = HelloMsg | AckMsg | SnapshotMsg | DeltaMsg | GoneMsg | AlertMsg | HistoryMsg | ErrorMsg | PongMsg;
 
 /** Parameters of the `processes` topic. */
 export interface TableParams {
@@ -274,11 +321,66 @@ export interface TableParams {
   kernel_threads: boolean;
 }
 
+/** A `history` request: `from`/`to` in seconds since the epoch, `start` picks one process of a reused PID. */
+export interface HistoryQuery {
+  pid: number;
+  start?: number;
+  from?: number;
+  to?: number;
+}
+
+export type Topic = 'system' | 'processes' | 'alerts';
+
 export type ClientMessage =
   | { type: 'subscribe'; id?: Ref; pids: number[] }
   | { type: 'unsubscribe'; id?: Ref; pids: number[] }
-  | { type: 'subscribe'; id?: Ref; topic: 'system' }
-  | { type: 'unsubscribe'; id?: Ref; topic: 'system' | 'processes' }
+  | { type: 'subscribe'; id?: Ref; topic: 'system' | 'alerts' }
+  | { type: 'unsubscribe'; id?: Ref; topic: Topic }
   | ({ type: 'subscribe'; id?: Ref; topic: 'processes' } & TableParams)
+  | ({ type: 'history'; id?: Ref } & HistoryQuery)
   | { type: 'resync'; id?: Ref }
   | { type: 'ping'; id?: Ref };
+
+// ---- REST (shared/protocol.md, "Alert rules (REST)" and "History") ----------------------------
+
+export const RULE_OPS = ['>', '>=', '<', '<='] as const;
+export type RuleOp = (typeof RULE_OPS)[number];
+export type RuleScope = 'pid' | 'name' | 'any' | 'system';
+
+/** Process metrics an alert rule may use. */
+export const ALERT_PROCESS_METRICS = [
+  'cpu_percent',
+  'rss',
+  'vms',
+  'shared',
+  'memory_percent',
+  'minor_faults_per_sec',
+  'major_faults_per_sec',
+  'faults_per_sec',
+  'num_threads',
+  'read_bytes_per_sec',
+  'write_bytes_per_sec',
+] as const;
+
+/** System metrics an alert rule with scope `system` may use. */
+export const ALERT_SYSTEM_METRICS = ['memory_percent', 'swap_percent', 'cpu_percent', 'load1', 'faults_per_sec', 'mem_used', 'swap_used'] as const;
+
+/** An alert rule as sent to `POST /api/alerts/rules` (the server fills in the rest). */
+export interface AlertRuleInput {
+  name?: string;
+  metric: string;
+  op?: RuleOp;
+  threshold: number;
+  /** Seconds the condition must hold before the alert fires. */
+  for?: number;
+  hysteresis?: number;
+  scope?: RuleScope;
+  pid?: number;
+  pattern?: string;
+}
+
+/** A rule as the server stores it. */
+export interface AlertRule extends AlertRuleInput {
+  id: number;
+  name: string;
+}

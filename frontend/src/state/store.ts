@@ -4,10 +4,15 @@
  * records changes and marks parts dirty; views read it on the next animation frame.
  */
 import type { ClientError, ConnectionStatus, DeltaEvent, ProcpulseClient } from '../net/client';
+import { ProcpulseApi, type ApiResult } from '../net/rest';
 import {
   PROCESS_HISTORY_COLUMNS,
   SYSTEM_HISTORY_COLUMNS,
   type AckMsg,
+  type AlertEvent,
+  type AlertMsg,
+  type AlertRule,
+  type AlertRuleInput,
   type GoneMsg,
   type HelloMsg,
   type ProcessMetric,
@@ -19,11 +24,12 @@ import {
   type SystemRecord,
   type TableRow,
 } from '../net/types';
+import { addRecent, alertingPids } from './alerts';
 import { SeriesRing } from './series';
 
-export type Part = 'conn' | 'table' | 'system' | 'watch' | 'view' | 'errors' | 'clock' | 'theme';
+export type Part = 'conn' | 'table' | 'system' | 'watch' | 'view' | 'errors' | 'clock' | 'theme' | 'alerts';
 
-export type ViewName = 'system' | 'process' | 'compare';
+export type ViewName = 'system' | 'process' | 'compare' | 'alerts' | 'exited';
 
 export interface WatchEntry {
   pid: number;
@@ -33,6 +39,12 @@ export interface WatchEntry {
   ring: SeriesRing<ProcessMetric> | null;
   exited?: { reason: string; time: number };
   notFound?: boolean;
+  /**
+   * For a process the server no longer runs: its points loaded through the REST history endpoint
+   * (`loading`, `loaded`), none kept (`none`), or the request failed (`error`, see historyError).
+   */
+  history?: 'loading' | 'loaded' | 'none' | 'error';
+  historyError?: string;
   /** Bumped on every new sample, so views know when to redraw. */
   version: number;
 }
@@ -50,10 +62,22 @@ export interface ShownError extends ClientError {
   count: number;
 }
 
+/** A notice that an alert fired; it goes away after a while, on dismissal, or when the alert resolves. */
+export interface AlertToast {
+  id: number;
+  event: AlertEvent;
+  at: number;
+}
+
 export type CompareMetric = 'rss' | 'cpu_percent' | 'faults' | 'vms' | 'num_threads' | 'io';
 
 export const GHOST_MS = 4000;
 const ERROR_MS = 15000;
+export const ALERT_TOAST_MS = 12000;
+const RECENT_ALERTS = 100;
+/** Processes remembered in the "recently exited" list. */
+export const RECENT_EXITED = 200;
+const EXITED_KEY = 'procpulse.exited';
 
 export type Theme = 'auto' | 'light' | 'dark';
 
@@ -69,6 +93,22 @@ export class Store {
   readonly ghosts = new Map<string, Ghost>();
   tableVersion = 0;
   errors: ShownError[] = [];
+
+  /** REST calls: process history of exited processes, alert rules. */
+  readonly api: ProcpulseApi;
+  /** Alert events of the alerts topic, newest first (`recent_alerts`, then each `alert`). */
+  recentAlerts: AlertEvent[] = [];
+  alertToasts: AlertToast[] = [];
+  /** Alert rules from the server; null until loaded. */
+  rules: AlertRule[] | null = null;
+  rulesError = '';
+  /** Bumped when anything about alerts changes. */
+  alertsVersion = 0;
+  /** PIDs with an alert firing now. */
+  readonly alerting = new Set<number>();
+  /** Processes that left the table (exited), newest first: they can still be opened from history. */
+  recentExited: Ghost[] = [];
+  private exitedDirty = false;
 
   // User choices (mirrored in the URL).
   view: ViewName = 'system';
@@ -87,11 +127,21 @@ export class Store {
   private frameQueued = false;
   private renderer: ((dirty: ReadonlySet<Part>) => void) | null = null;
   private errorId = 0;
+  private toastId = 0;
   private readonly raf: (cb: () => void) => void;
+  private readonly storage: Storage | null;
 
-  constructor(client: ProcpulseClient, raf: (cb: () => void) => void = (cb) => requestAnimationFrame(cb)) {
+  constructor(
+    client: ProcpulseClient,
+    raf: (cb: () => void) => void = (cb) => requestAnimationFrame(cb),
+    api: ProcpulseApi = new ProcpulseApi(),
+    storage: Storage | null = sessionStore(),
+  ) {
     this.client = client;
     this.raf = raf;
+    this.api = api;
+    this.storage = storage;
+    this.recentExited = loadExited(storage);
     this.conn = client.status;
     client.on('status', (s) => this.onStatus(s));
     client.on('hello', (m) => this.onHello(m));
@@ -99,6 +149,7 @@ export class Store {
     client.on('snapshot', (m) => this.onSnapshot(m));
     client.on('delta', (e) => this.onDelta(e));
     client.on('gone', (m) => this.onGone(m));
+    client.on('alert', (m) => this.onAlert(m));
     client.on('error', (e) => this.addError(e));
   }
 
@@ -107,7 +158,7 @@ export class Store {
   /** The function that draws dirty parts; called at most once per animation frame. */
   setRenderer(fn: (dirty: ReadonlySet<Part>) => void): void {
     this.renderer = fn;
-    this.mark('conn', 'table', 'system', 'watch', 'view', 'errors', 'theme');
+    this.mark('conn', 'table', 'system', 'watch', 'view', 'errors', 'theme', 'alerts');
   }
 
   mark(...parts: Part[]): void {
@@ -141,6 +192,13 @@ export class Store {
     const before = this.errors.length;
     this.errors = this.errors.filter((e) => now - e.at < ERROR_MS);
     if (this.errors.length !== before) this.mark('errors');
+    const toasts = this.alertToasts.length;
+    this.alertToasts = this.alertToasts.filter((t) => now - t.at < ALERT_TOAST_MS);
+    if (this.alertToasts.length !== toasts) this.markAlerts();
+    if (this.exitedDirty) {
+      this.exitedDirty = false;
+      saveExited(this.storage, this.recentExited);
+    }
     this.mark('clock');
   }
 
@@ -152,8 +210,10 @@ export class Store {
     if (!e) {
       e = { pid, ring: null, version: 0 };
       this.watched.set(pid, e);
-      const row = this.client.state.table?.rows?.[String(pid)];
+      // What is known of it until its record arrives: its table row, or its last row if it exited.
+      const row = this.client.state.table?.rows?.[String(pid)] ?? this.ghosts.get(String(pid))?.row ?? this.recentExited.find((g) => g.row.pid === pid)?.row;
       if (row) e.record = { ...row } as ProcessRecord;
+      if (row?.start !== undefined) e.start = row.start;
       this.client.subscribe([pid]);
       this.mark('watch', 'table');
     }
@@ -179,6 +239,7 @@ export class Store {
       this.watch(pid);
       this.selectedPid = pid;
     }
+    if (view === 'alerts' && this.rules === null) void this.loadRules();
     this.mark('view', 'watch');
   }
 
@@ -208,6 +269,121 @@ export class Store {
       kernel_threads: this.kernelThreads,
       limit,
     });
+  }
+
+  // ---- alerts ---------------------------------------------------------------------------------
+
+  private markAlerts(): void {
+    this.alertsVersion++;
+    this.mark('alerts');
+  }
+
+  /** Fetches the alert rules from the server. */
+  async loadRules(): Promise<void> {
+    const r = await this.api.rules();
+    if (r.ok) {
+      this.rules = r.value;
+      this.rulesError = '';
+    } else this.rulesError = r.error;
+    this.markAlerts();
+  }
+
+  /** Adds a rule; the result carries the server's reason when it refuses it. */
+  async addRule(rule: AlertRuleInput): Promise<ApiResult<AlertRule>> {
+    const r = await this.api.addRule(rule);
+    if (r.ok) {
+      this.rules = [...(this.rules ?? []).filter((x) => x.id !== r.value.id), r.value];
+      this.markAlerts();
+    }
+    return r;
+  }
+
+  async deleteRule(id: number): Promise<ApiResult<true>> {
+    const r = await this.api.deleteRule(id);
+    if (r.ok || r.status === 404) {
+      this.rules = (this.rules ?? []).filter((x) => x.id !== id);
+      this.markAlerts();
+    }
+    return r;
+  }
+
+  dismissAlertToast(id: number): void {
+    this.alertToasts = this.alertToasts.filter((t) => t.id !== id);
+    this.markAlerts();
+  }
+
+  /** The number of alerts firing now. */
+  firingCount(): number {
+    const active = this.client.state.alerts?.active;
+    let n = 0;
+    if (active) for (const _ in active) n++;
+    return n;
+  }
+
+  private onAlert(m: AlertMsg): void {
+    const ev = m.event;
+    this.recentAlerts = addRecent(this.recentAlerts, ev, RECENT_ALERTS);
+    if (ev.state === 'firing') {
+      this.alertToasts = [...this.alertToasts.filter((t) => t.event.id !== ev.id).slice(-2), { id: ++this.toastId, event: ev, at: Date.now() }];
+    } else {
+      this.alertToasts = this.alertToasts.filter((t) => t.event.id !== ev.id);
+    }
+    this.markAlerts();
+  }
+
+  /** The alerts member changed: recompute who is alerting (rows and tabs show it). */
+  private onAlertsState(): void {
+    const before = [...this.alerting].join(',');
+    alertingPids(this.client.state.alerts, this.alerting);
+    if ([...this.alerting].join(',') !== before) {
+      this.tableVersion++;
+      this.mark('table', 'watch');
+    }
+    this.markAlerts();
+  }
+
+  // ---- history of exited processes ------------------------------------------------------------
+
+  /**
+   * Loads the last history window of a process the server does not run any more (REST), so its
+   * view shows the charts up to its exit. Results land in the entry; the next frame draws them.
+   */
+  async loadHistory(e: WatchEntry, now = Date.now() / 1000): Promise<void> {
+    if (e.history === 'loading' || e.history === 'loaded') return;
+    e.history = 'loading';
+    e.historyError = undefined;
+    this.mark('watch', 'view');
+    const span = (this.hello?.history_ms ?? 3600_000) / 1000;
+    const r = await this.api.processHistory(e.pid, { from: now - span, to: now, ...(e.start !== undefined ? { start: e.start } : {}) });
+    if (this.watched.get(e.pid) !== e || e.history !== 'loading') return; // unwatched, or live again meanwhile
+    if (!r.ok || r.value.series.t.length === 0) {
+      e.history = !r.ok && r.status !== 404 ? 'error' : 'none';
+      e.historyError = r.ok ? 'no points kept for it' : r.error;
+    } else {
+      const { t, cols } = r.value.series;
+      const ring = new SeriesRing(PROCESS_HISTORY_COLUMNS, Math.max(this.capacity(), t.length + 32));
+      ring.pushColumns(t, cols);
+      e.ring = ring;
+      e.history = 'loaded';
+      e.notFound = false;
+      e.exited ??= { reason: 'exited', time: ring.lastTime };
+      // The last values stand in for the record the server no longer sends.
+      const rec: ProcessRecord = { ...e.record, pid: e.pid };
+      for (const k of PROCESS_HISTORY_COLUMNS) {
+        const v = lastNumber(ring.column(k));
+        if (v === undefined) delete rec[k];
+        else rec[k] = v;
+      }
+      e.record = rec;
+    }
+    e.version++;
+    this.mark('watch', 'view');
+  }
+
+  private rememberExited(row: TableRow, at: number): void {
+    if (row.pid === undefined) return;
+    this.recentExited = [{ row, at }, ...this.recentExited.filter((g) => g.row.pid !== row.pid)].slice(0, RECENT_EXITED);
+    this.exitedDirty = true;
   }
 
   // ---- errors ---------------------------------------------------------------------------------
@@ -244,6 +420,8 @@ export class Store {
 
   private onHello(m: HelloMsg): void {
     this.hello = m;
+    // The server may have restarted (rules kept in its database, or not): read them again.
+    if (this.rules !== null) void this.loadRules();
     this.mark('conn');
   }
 
@@ -256,6 +434,8 @@ export class Store {
         e.notFound = true;
         this.mark('watch', 'view');
       }
+      // Not running now: show what the server kept of it.
+      if (e && (!e.ring || e.ring.length === 0)) void this.loadHistory(e);
     }
     for (const pid of m.pids) {
       const e = this.watched.get(pid);
@@ -283,6 +463,11 @@ export class Store {
       const hist = m.history.processes[String(pid)];
       if (!rec && !hist) continue;
       if (rec) {
+        if (e.history) {
+          // Running again under this PID: a new process, not the one whose history was shown.
+          e.ring = null;
+          e.history = undefined;
+        }
         const ring = this.ensureRing(e, rec.start);
         e.record = rec;
         e.exited = undefined;
@@ -309,6 +494,8 @@ export class Store {
       this.tableVersion++;
       this.mark('table');
     }
+    if (m.recent_alerts) this.recentAlerts = m.recent_alerts.slice(0, RECENT_ALERTS);
+    if (m.state.alerts !== undefined || m.recent_alerts || m.full) this.onAlertsState();
   }
 
   private onDelta(ev: DeltaEvent): void {
@@ -332,12 +519,16 @@ export class Store {
       this.mark('system');
     }
     for (const row of ev.removedRows) {
-      if (row.pid !== undefined) this.ghosts.set(String(row.pid), { row: { ...row }, at: now });
+      if (row.pid === undefined) continue;
+      const copy = { ...row };
+      this.ghosts.set(String(row.pid), { row: copy, at: now });
+      this.rememberExited(copy, now);
     }
     if (m.patch.table) {
       this.tableVersion++;
       this.mark('table');
     }
+    if (m.patch.alerts !== undefined) this.onAlertsState();
   }
 
   private pushSystem(time: number, s: SystemRecord): void {
@@ -355,6 +546,7 @@ export class Store {
       e.record = m.last;
       if (e.ring) e.ring.push(m.time, (k) => m.last?.[k]);
     }
+    if (e.record) this.rememberExited({ ...(e.record as TableRow), pid: m.pid }, m.time * 1000);
     e.version++;
     this.mark('watch', 'table');
   }
@@ -377,5 +569,45 @@ export function systemValue(s: SystemRecord, k: SystemMetric): number | undefine
       return s.minor_faults_per_sec;
     case 'major_faults_per_sec':
       return s.major_faults_per_sec;
+  }
+}
+
+/** The newest number in a column (NaN = unavailable), or undefined. */
+function lastNumber(col: Float64Array): number | undefined {
+  for (let i = col.length - 1; i >= 0; i--) {
+    const v = col[i] as number;
+    if (!Number.isNaN(v)) return v;
+  }
+  return undefined;
+}
+
+function sessionStore(): Storage | null {
+  try {
+    return typeof sessionStorage === 'undefined' ? null : sessionStorage;
+  } catch {
+    return null; // storage disabled
+  }
+}
+
+/** The "recently exited" list survives a reload of the tab (sessionStorage). */
+function loadExited(storage: Storage | null): Ghost[] {
+  try {
+    const raw = storage?.getItem(EXITED_KEY);
+    if (!raw) return [];
+    const list = JSON.parse(raw) as unknown;
+    if (!Array.isArray(list)) return [];
+    return list
+      .filter((g): g is Ghost => typeof g === 'object' && g !== null && typeof g.at === 'number' && typeof g.row?.pid === 'number')
+      .slice(0, RECENT_EXITED);
+  } catch {
+    return [];
+  }
+}
+
+function saveExited(storage: Storage | null, list: Ghost[]): void {
+  try {
+    storage?.setItem(EXITED_KEY, JSON.stringify(list.map((g) => ({ at: g.at, row: { pid: g.row.pid, start: g.row.start, name: g.row.name, username: g.row.username, rss: g.row.rss, cmdline: g.row.cmdline } }))));
+  } catch {
+    // Full or disabled: the list is a convenience.
   }
 }

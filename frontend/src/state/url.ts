@@ -1,6 +1,7 @@
 /**
  * URL state: watched PIDs, the open view and the chart window live in the query string, so a
  * reload or a shared link restores them. `?watch=1234,5678&view=process&pid=1234&window=5m`.
+ * Short links with a hash route open a view too: `#/process/1234`, `#/alerts`, `#/exited`.
  */
 import { SORT_KEYS, type SortKey, type SortOrder } from '../net/types';
 import { formatWindow, parseWindow } from '../util/format';
@@ -30,6 +31,22 @@ export function parsePids(text: string | null): number[] {
   return out;
 }
 
+const VIEWS: readonly ViewName[] = ['system', 'process', 'compare', 'alerts', 'exited'];
+
+function isView(v: string | null): v is ViewName {
+  return v !== null && (VIEWS as readonly string[]).includes(v);
+}
+
+/** A hash route: `#/process/1234` (any PID, running or not), `#/alerts`, `#/exited`, `#/compare`. */
+export function parseHashRoute(hash: string): { view: ViewName; pid: number | null } | null {
+  const m = /^#\/?([a-z]+)(?:\/(\d+))?\/?$/.exec(hash);
+  if (!m || !isView(m[1] as string)) return null;
+  const view = m[1] as ViewName;
+  const pid = m[2] !== undefined ? Number(m[2]) : null;
+  if (view === 'process' && !(pid !== null && pid > 0)) return null;
+  return { view, pid: view === 'process' ? pid : null };
+}
+
 export function parseUrl(search: string): UrlState {
   const q = new URLSearchParams(search);
   const view = q.get('view');
@@ -39,7 +56,7 @@ export function parseUrl(search: string): UrlState {
   const theme = q.get('theme');
   return {
     watch: parsePids(q.get('watch')),
-    view: view === 'process' || view === 'compare' || view === 'system' ? view : 'system',
+    view: isView(view) ? view : 'system',
     pid,
     windowSec: parseWindow(q.get('window')) ?? 300,
     metric: metric && METRICS.includes(metric) ? metric : 'rss',

@@ -74,6 +74,21 @@ export function formatDuration(seconds: number | null | undefined): string {
   return `${sec}s`;
 }
 
+/** Seconds -> the shortest exact text: 300 -> "5m", 90 -> "1m 30s", 5400 -> "1h 30m", 0.5 -> "0.5s". */
+export function formatSpan(seconds: number): string {
+  if (!(seconds > 0)) return '0s';
+  if (seconds < 60 && !Number.isInteger(seconds)) return `${+seconds.toFixed(3)}s`;
+  const parts: string[] = [];
+  let rest = Math.round(seconds);
+  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)}${unit}`);
+      rest %= size;
+    }
+  }
+  return parts.join(' ');
+}
+
 function pad2(n: number): string {
   return String(n).padStart(2, '0');
 }
@@ -113,4 +128,68 @@ export function formatWindow(seconds: number): string {
   if (seconds % 3600 === 0) return `${seconds / 3600}h`;
   if (seconds % 60 === 0) return `${seconds / 60}m`;
   return `${seconds}s`;
+}
+
+/** What a number measures, for formatting and for unit-aware input. */
+export type Unit = 'bytes' | 'bytesRate' | 'percent' | 'rate' | 'count' | 'load';
+
+/** Formats a value of a unit, as shown in legends, tooltips and alert texts. */
+export function formatUnit(unit: Unit, v: number | null | undefined): string {
+  switch (unit) {
+    case 'bytes':
+      return formatBytes(v);
+    case 'bytesRate':
+      return formatBytesRate(v);
+    case 'percent':
+      return formatPercent(v);
+    case 'rate':
+      return formatRate(v);
+    case 'load':
+      return formatNumber(v, 2);
+    case 'count':
+      return formatCount(v);
+  }
+}
+
+const BYTE_SUFFIX: Record<string, number> = {
+  '': 1, b: 1,
+  k: 1024, kib: 1024, kb: 1e3,
+  m: 1024 ** 2, mib: 1024 ** 2, mb: 1e6,
+  g: 1024 ** 3, gib: 1024 ** 3, gb: 1e9,
+  t: 1024 ** 4, tib: 1024 ** 4, tb: 1e12,
+};
+
+/**
+ * A byte count as a person types it: "512", "120M", "120 MiB", "1.5G", "2e9". Bare letters and
+ * KiB/MiB/GiB/TiB are binary; kB/MB/GB/TB are decimal. `defaultUnit` multiplies a bare number
+ * (e.g. 1024 ** 2 when a "MiB" menu is chosen). Null when it is not a size.
+ */
+export function parseBytes(text: string, defaultUnit = 1): number | null {
+  const m = /^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*([a-z]*(?:\/s)?)\s*$/i.exec(text);
+  if (!m) return null;
+  const n = Number(m[1]);
+  const suffix = (m[2] as string).toLowerCase();
+  const mult = suffix === '' ? defaultUnit : BYTE_SUFFIX[suffix.endsWith('/s') ? suffix.slice(0, -2) : suffix];
+  if (mult === undefined || !Number.isFinite(n)) return null;
+  return Math.round(n * mult);
+}
+
+/** A duration as a person types it: "30", "30s", "5m", "1h", "1m30s", "1.5h" -> seconds; null otherwise. */
+export function parseDuration(text: string): number | null {
+  const t = text.trim().toLowerCase();
+  if (t === '') return null;
+  if (/^[0-9]*\.?[0-9]+$/.test(t)) return Number(t);
+  const re = /([0-9]*\.?[0-9]+)\s*(ms|s|sec|m|min|h|d)\s*/y;
+  let total = 0;
+  let pos = 0;
+  while (pos < t.length) {
+    re.lastIndex = pos;
+    const m = re.exec(t);
+    if (!m) return null;
+    const n = Number(m[1]);
+    const unit = m[2];
+    total += unit === 'ms' ? n / 1000 : unit === 'm' || unit === 'min' ? n * 60 : unit === 'h' ? n * 3600 : unit === 'd' ? n * 86400 : n;
+    pos = re.lastIndex;
+  }
+  return total;
 }

@@ -1,20 +1,23 @@
 /**
- * The main page: a top bar (host, summary, connection, theme), the process table on the left and the
- * open view on the right (system, compare, or one watched process), with tabs for each. render()
- * is the only function that touches the DOM after start-up; the store calls it once per frame.
+ * The main page: a top bar (host, summary, alerts badge, connection, theme), the process table on
+ * the left and the open view on the right (system, compare, alerts, recently exited, or one watched
+ * process), with tabs for each. render() is the only function that touches the DOM after start-up;
+ * the store calls it once per frame.
  */
 import type { Part, Store, Theme } from '../state/store';
 import { formatBytes, formatDuration, formatPercent } from '../util/format';
+import { AlertBadge, AlertToasts, AlertsView } from './alerts';
 import { CompareView } from './compare';
 import { ProcessDetail } from './detail';
 import { h, seriesColor, setClass, setText } from './dom';
 import { ErrorList } from './errors';
+import { ExitedView } from './exited';
 import { ConnectionIndicator } from './status';
 import { SystemView } from './system';
 import { ProcessTable } from './table';
 import { applyTheme, resolveTheme, storeTheme } from './theme';
 
-type View = SystemView | CompareView | ProcessDetail;
+type View = SystemView | CompareView | ProcessDetail | AlertsView | ExitedView;
 
 const THEME_LABEL: Record<Theme, string> = { auto: 'Theme: system', light: 'Theme: light', dark: 'Theme: dark' };
 
@@ -24,6 +27,8 @@ export class App {
   private readonly table: ProcessTable;
   private readonly conn: ConnectionIndicator;
   private readonly errors: ErrorList;
+  private readonly badge: AlertBadge;
+  private readonly alertToasts: AlertToasts;
   private readonly hostEl: HTMLElement;
   private readonly summaryEl: HTMLElement;
   private readonly themeBtn: HTMLButtonElement;
@@ -48,6 +53,8 @@ export class App {
     });
     this.conn = new ConnectionIndicator(store);
     this.errors = new ErrorList(store);
+    this.badge = new AlertBadge(store);
+    this.alertToasts = new AlertToasts(store);
     this.hostEl = h('span.host');
     this.summaryEl = h('span.summary');
     this.themeBtn = h('button.icon-btn', { type: 'button' });
@@ -58,9 +65,9 @@ export class App {
     this.el = h(
       'div.app',
       {},
-      h('header.topbar', {}, h('span.brand', {}, h('span.logo', { 'aria-hidden': 'true' }), 'procpulse'), this.hostEl, this.summaryEl, h('span.spacer'), this.conn.el, this.themeBtn),
+      h('header.topbar', {}, h('span.brand', {}, h('span.logo', { 'aria-hidden': 'true' }), 'procpulse'), this.hostEl, this.summaryEl, h('span.spacer'), this.badge.el, this.conn.el, this.themeBtn),
       h('main.layout', {}, this.table.el, h('section.side-pane', {}, this.tabs, this.viewBox)),
-      this.errors.el,
+      h('div.toast-stack', {}, this.alertToasts.el, this.errors.el),
     );
     root.replaceChildren(this.el);
     applyTheme(store.theme, () => store.mark('theme'));
@@ -96,7 +103,7 @@ export class App {
     if (!tab) return;
     const view = tab.dataset.view;
     if (view === 'process') this.store.open('process', Number(tab.dataset.pid));
-    else if (view === 'system' || view === 'compare') this.store.open(view);
+    else if (view === 'system' || view === 'compare' || view === 'alerts' || view === 'exited') this.store.open(view);
   }
 
   /** Draws the dirty parts. */
@@ -117,15 +124,23 @@ export class App {
     if (dirty.has('conn') || dirty.has('system') || dirty.has('clock')) this.renderSummary();
     if (dirty.has('table') || dirty.has('watch') || dirty.has('view')) this.table.render();
     if (dirty.has('errors')) this.errors.update();
-    if (dirty.has('view') || dirty.has('watch') || dirty.has('theme')) {
-      this.ensureView();
-      this.renderTabs();
+    if (dirty.has('alerts')) {
+      this.badge.update();
+      this.alertToasts.update();
     }
+    if (dirty.has('view') || dirty.has('watch') || dirty.has('theme')) this.ensureView();
+    if (dirty.has('view') || dirty.has('watch') || dirty.has('theme') || dirty.has('alerts')) this.renderTabs();
     const v = this.view;
+    const any = (...parts: Part[]): boolean => parts.some((p) => dirty.has(p));
     if (v instanceof SystemView) {
-      if (dirty.has('system') || dirty.has('view') || dirty.has('theme')) v.update();
+      if (any('system', 'view', 'theme')) v.update();
+    } else if (v instanceof AlertsView) {
+      if (any('alerts', 'view', 'clock')) v.update();
+    } else if (v instanceof ExitedView) {
+      // Short-lived processes can leave every tick: redraw the list once a second at most.
+      if (any('clock', 'view')) v.update();
     } else if (v) {
-      if (dirty.has('watch') || dirty.has('view') || dirty.has('clock') || dirty.has('theme')) v.update();
+      if (any('watch', 'view', 'clock', 'theme', 'alerts')) v.update();
     }
     if (dirty.has('view') || dirty.has('watch')) this.onUrlChange();
   }
@@ -159,13 +174,16 @@ export class App {
     this.viewKey = key;
     if (s.view === 'system') this.view = new SystemView(this.viewBox, s);
     else if (s.view === 'compare') this.view = new CompareView(this.viewBox, s);
+    else if (s.view === 'alerts') this.view = new AlertsView(this.viewBox, s);
+    else if (s.view === 'exited') this.view = new ExitedView(this.viewBox, s);
     else this.view = new ProcessDetail(this.viewBox, s, s.selectedPid as number, (pid) => s.unwatch(pid));
   }
 
   private renderTabs(): void {
     const s = this.store;
     const pids = [...s.watched.keys()];
-    const key = `${s.view}|${s.selectedPid}|${pids.map((p) => `${p}:${s.watched.get(p)?.record?.name ?? ''}:${!!s.watched.get(p)?.exited}:${!!s.watched.get(p)?.notFound}`).join(',')}`;
+    const firing = s.firingCount();
+    const key = `${s.view}|${s.selectedPid}|${firing}|${pids.map((p) => `${p}:${s.watched.get(p)?.record?.name ?? ''}:${!!s.watched.get(p)?.exited}:${!!s.watched.get(p)?.notFound}:${s.alerting.has(p)}`).join(',')}`;
     if (key === this.tabsKey) return;
     this.tabsKey = key;
     const tab = (label: string, view: string, active: boolean, extra: Record<string, string> = {}): HTMLElement =>
@@ -173,6 +191,8 @@ export class App {
     const items: HTMLElement[] = [
       tab('System', 'system', s.view === 'system'),
       tab(`Compare${pids.length ? ` (${pids.length})` : ''}`, 'compare', s.view === 'compare'),
+      tab(`Alerts${firing ? ` (${firing})` : ''}`, 'alerts', s.view === 'alerts'),
+      tab('Exited', 'exited', s.view === 'exited', { title: 'Recently exited processes, and any PID the server has history for' }),
     ];
     pids.forEach((pid, i) => {
       const e = s.watched.get(pid);
@@ -181,11 +201,12 @@ export class App {
         'span.chip',
         { 'data-view': 'process', 'data-pid': pid, title: e?.record?.cmdline ?? '' },
         h('span.swatch', { style: `background:${seriesColor(i)}` }),
-        h('button.chip-name', { type: 'button', 'aria-current': active ? 'page' : undefined }, `${e?.record?.name ?? (e?.notFound ? 'gone' : '…')} `, h('span.pid', { text: String(pid) })),
+        h('button.chip-name', { type: 'button', 'aria-current': active ? 'page' : undefined }, `${e?.record?.name ?? (e?.history === 'loaded' ? 'exited' : e?.notFound ? 'gone' : '…')} `, h('span.pid', { text: String(pid) })),
         h('button.chip-close', { type: 'button', 'data-unwatch': pid, 'aria-label': `Stop watching ${pid}`, title: 'Stop watching' }, '×'),
       );
       setClass(chip, 'active', active);
       setClass(chip, 'exited', !!e?.exited || !!e?.notFound);
+      setClass(chip, 'alerting', s.alerting.has(pid));
       items.push(chip);
     });
     this.tabs.replaceChildren(...items);

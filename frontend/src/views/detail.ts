@@ -1,10 +1,12 @@
 /**
  * One watched process: its facts (command line, user, start time, state) and live charts of memory,
  * CPU, page faults, threads and I/O over the chosen window. When the process exits the view says
- * so and keeps its charts.
+ * so and keeps its charts; a process that exited before it was opened shows the history the server
+ * kept. "Alert when RSS > …" opens a rule form for this PID, prefilled with 1.2 × the current RSS.
  */
 import { TimeChart, type ChartSpec } from '../charts/chart';
 import type { ProcessMetric } from '../net/types';
+import { activeAlerts, quickRule } from '../state/alerts';
 import type { Store, WatchEntry } from '../state/store';
 import {
   formatBytes,
@@ -18,6 +20,7 @@ import {
   formatRate,
 } from '../util/format';
 import { h, setClass, setText } from './dom';
+import { RuleForm } from './rule-form';
 import { windowPicker } from './window-picker';
 
 interface ChartDef {
@@ -75,6 +78,11 @@ export class ProcessDetail {
   private readonly nameEl: HTMLElement;
   private readonly statusEl: HTMLElement;
   private readonly exitEl: HTMLElement;
+  private readonly alertEl: HTMLElement;
+  private readonly historyEl: HTMLElement;
+  private readonly quickBtn: HTMLButtonElement;
+  private readonly quickBox: HTMLElement;
+  private quickForm: RuleForm | null = null;
   private readonly cmdEl: HTMLElement;
   private readonly factEls: HTMLElement[] = [];
   private readonly chartGrid: HTMLElement;
@@ -88,9 +96,15 @@ export class ProcessDetail {
     this.nameEl = h('h2.proc-name');
     this.statusEl = h('span.badge.status');
     this.exitEl = h('span.badge.exited', { role: 'status' });
+    this.alertEl = h('button.badge.alerting.hidden', { type: 'button', title: 'An alert is firing for this process (click for alerts)' });
+    this.alertEl.addEventListener('click', () => store.open('alerts'));
+    this.historyEl = h('div.history-note.hidden', { role: 'status' });
     this.cmdEl = h('div.cmdline');
     const unwatch = h('button.btn', { type: 'button', title: 'Stop watching this process' }, 'Unwatch');
     unwatch.addEventListener('click', () => onUnwatch(pid));
+    this.quickBtn = h('button.btn.quick-alert', { type: 'button', title: 'Add an alert rule for this process' }, 'Alert when RSS > …');
+    this.quickBox = h('div.quick-rule.hidden');
+    this.quickBtn.addEventListener('click', () => this.toggleQuickRule());
     this.picker = windowPicker(store);
     const facts = h('dl.facts');
     for (const [label, , title] of FACTS) {
@@ -102,7 +116,9 @@ export class ProcessDetail {
     this.el = h(
       'div.view.detail',
       { 'data-pid': pid },
-      h('div.view-head', {}, this.nameEl, h('span.pid', { text: `PID ${pid}` }), this.statusEl, this.exitEl, h('span.spacer'), this.picker.el, unwatch),
+      h('div.view-head', {}, this.nameEl, h('span.pid', { text: `PID ${pid}` }), this.statusEl, this.exitEl, this.alertEl, h('span.spacer'), this.quickBtn, this.picker.el, unwatch),
+      this.quickBox,
+      this.historyEl,
       this.cmdEl,
       facts,
       this.chartGrid,
@@ -111,32 +127,67 @@ export class ProcessDetail {
     for (const def of CHARTS) this.charts.push({ chart: new TimeChart(this.chartGrid, def.spec), def });
   }
 
+  /** Opens (prefilled from the current RSS) or closes the quick rule form. */
+  private toggleQuickRule(): void {
+    const open = this.quickBox.classList.contains('hidden');
+    setClass(this.quickBox, 'hidden', !open);
+    this.quickBtn.setAttribute('aria-expanded', String(open));
+    if (!open) return;
+    const preset = quickRule(this.pid, this.store.watched.get(this.pid)?.record?.rss);
+    if (!this.quickForm) {
+      this.quickForm = new RuleForm(this.store, { compact: true, preset });
+      this.quickBox.append(this.quickForm.el);
+    } else this.quickForm.setRule(preset);
+    (this.quickForm.el.querySelector('input[name="threshold"]') as HTMLInputElement | null)?.focus();
+  }
+
   /** Redraws what changed since the last call. */
   update(): void {
     const e = this.store.watched.get(this.pid);
     this.picker.update();
     if (!e) return;
     const r = e.record;
-    setText(this.nameEl, r?.name ?? (e.notFound ? 'No such process' : '…'));
+    const gone = !!e.exited || !!e.notFound;
+    setText(this.nameEl, r?.name ?? (e.history === 'loaded' ? 'Exited process' : e.notFound ? 'No such process' : '…'));
     setText(this.statusEl, r?.status ?? '');
-    setClass(this.statusEl, 'hidden', !r?.status || !!e.exited);
+    setClass(this.statusEl, 'hidden', !r?.status || gone);
     let exitText = '';
     if (e.exited) exitText = e.exited.reason === 'pid_reused' ? `PID reused · ${formatClock(e.exited.time)}` : `Exited ${formatClock(e.exited.time)}`;
-    else if (e.notFound) exitText = 'Not found — it may have exited';
+    else if (e.notFound) exitText = e.history === 'loading' ? 'Not running' : 'Not found — it may have exited';
     setText(this.exitEl, exitText);
     setClass(this.exitEl, 'hidden', !exitText);
-    setClass(this.el, 'is-exited', !!e.exited || !!e.notFound);
+    setClass(this.el, 'is-exited', gone);
+    this.el.dataset.history = e.history ?? '';
+    let note = '';
+    if (e.history === 'loading') note = 'Loading the history the server kept…';
+    else if (e.history === 'loaded') note = `Not running: the history the server kept, up to its last sample at ${formatClock(e.ring?.lastTime)}.`;
+    else if (e.history === 'none') note = `The server has no history for PID ${this.pid} (${e.historyError ?? 'unknown'}).`;
+    else if (e.history === 'error') note = `Could not load its history: ${e.historyError ?? 'unknown error'}`;
+    setText(this.historyEl, note);
+    setClass(this.historyEl, 'hidden', !note);
+    setClass(this.historyEl, 'error', e.history === 'none' || e.history === 'error');
+    const firing = this.store.alerting.has(this.pid) ? activeAlerts(this.store.client.state.alerts).filter((a) => a.pid === this.pid) : [];
+    setText(this.alertEl, firing.length ? `Alert firing${firing.length > 1 ? ` (${firing.length})` : ''}` : '');
+    setClass(this.alertEl, 'hidden', !firing.length);
+    if (firing.length) this.alertEl.title = `${firing.map((a) => a.rule).join('\n')}\n(click for alerts)`;
+    setClass(this.quickBtn, 'hidden', gone);
+    if (gone && !this.quickBox.classList.contains('hidden')) setClass(this.quickBox, 'hidden', true);
     setText(this.cmdEl, r?.cmdline || (r?.kernel_thread ? `[${r.name ?? 'kernel thread'}]` : ''));
     this.cmdEl.title = r?.cmdline ?? '';
     FACTS.forEach(([, fn], i) => setText(this.factEls[i] as HTMLElement, fn(e)));
 
     const ring = e.ring;
-    if (!ring || (e.version === this.drawnVersion && this.store.windowSec === this.drawnWindow)) return;
+    if (!ring) return;
+    // A process that is gone does not move on: when it lived shorter than the window, show its
+    // whole life across the chart instead of a sliver at the right edge.
+    let win = this.store.windowSec;
+    if (gone && ring.length > 1) win = Math.min(win, Math.max(10, (ring.lastTime - ring.firstTime) * 1.04));
+    if (e.version === this.drawnVersion && win === this.drawnWindow) return;
     this.drawnVersion = e.version;
-    this.drawnWindow = this.store.windowSec;
+    this.drawnWindow = win;
     const times = ring.times();
     for (const { chart, def } of this.charts) {
-      chart.setData(times, def.metrics.map((m) => ring.column(m)), this.store.windowSec);
+      chart.setData(times, def.metrics.map((m) => ring.column(m)), win);
     }
   }
 

@@ -322,6 +322,7 @@ export class ProcessTable {
       const opacity = shown.ghost ? String(Math.max(0.15, 0.7 - (0.55 * (now - (shown.at ?? now))) / GHOST_MS).toFixed(2)) : '';
       if (el.style.opacity !== opacity) el.style.opacity = opacity;
       setClass(el, 'watched', s.watched.has(pid));
+      setClass(el, 'alerting', s.alerting.has(pid));
       const isCursor = i === cursorIdx;
       if (el.classList.contains('cursor') !== isCursor) {
         el.classList.toggle('cursor', isCursor);
