@@ -69,14 +69,15 @@ struct options {
 };
 
 [[noreturn]] void usage(const char* why) {
-    std::fprintf(stderr,
-                 "fanout_client: %s\n"
-                 "usage: fanout_client --port P [--host 127.0.0.1] [--connections C] [--duration S]\n"
-                 "       [--warmup S] [--connect-rate N/s] [--threads W] [--pids a,b,...]\n"
-                 "       [--per-client 10] [--resyncs 3] [--dump N]\n"
-                 "Without --pids, the first 10 of GET /api/processes/list?sort=rss are used.\n"
-                 "With more PIDs than --per-client, client i takes them round-robin from i.\n",
-                 why);
+    std::fprintf(
+        stderr,
+        "fanout_client: %s\n"
+        "usage: fanout_client --port P [--host 127.0.0.1] [--connections C] [--duration S]\n"
+        "       [--warmup S] [--connect-rate N/s] [--threads W] [--pids a,b,...]\n"
+        "       [--per-client 10] [--resyncs 3] [--dump N]\n"
+        "Without --pids, the first 10 of GET /api/processes/list?sort=rss are used.\n"
+        "With more PIDs than --per-client, client i takes them round-robin from i.\n",
+        why);
     std::exit(2);
 }
 
@@ -88,21 +89,32 @@ options parse_args(int argc, char** argv) {
             if (i + 1 >= argc) usage(("missing value for " + a).c_str());
             return argv[++i];
         };
-        if (a == "--host") o.host = val();
-        else if (a == "--port") o.port = static_cast<unsigned short>(std::stoi(val()));
-        else if (a == "--connections") o.connections = std::stoul(val());
-        else if (a == "--duration") o.duration = std::stod(val());
-        else if (a == "--warmup") o.warmup = std::stod(val());
-        else if (a == "--connect-rate") o.connect_rate = std::stod(val());
-        else if (a == "--threads") o.threads = static_cast<unsigned>(std::stoul(val()));
-        else if (a == "--per-client") o.per_client = std::stoul(val());
-        else if (a == "--resyncs") o.resyncs = std::stoul(val());
-        else if (a == "--dump") o.dump = std::stoul(val());
+        if (a == "--host")
+            o.host = val();
+        else if (a == "--port")
+            o.port = static_cast<unsigned short>(std::stoi(val()));
+        else if (a == "--connections")
+            o.connections = std::stoul(val());
+        else if (a == "--duration")
+            o.duration = std::stod(val());
+        else if (a == "--warmup")
+            o.warmup = std::stod(val());
+        else if (a == "--connect-rate")
+            o.connect_rate = std::stod(val());
+        else if (a == "--threads")
+            o.threads = static_cast<unsigned>(std::stoul(val()));
+        else if (a == "--per-client")
+            o.per_client = std::stoul(val());
+        else if (a == "--resyncs")
+            o.resyncs = std::stoul(val());
+        else if (a == "--dump")
+            o.dump = std::stoul(val());
         else if (a == "--pids") {
             std::stringstream ss(val());
             for (std::string p; std::getline(ss, p, ',');)
                 if (!p.empty()) o.pids.push_back(std::stoi(p));
-        } else usage(("unknown argument " + a).c_str());
+        } else
+            usage(("unknown argument " + a).c_str());
     }
     if (o.port == 0) usage("--port is required");
     if (o.connections == 0 || o.threads == 0 || o.connect_rate <= 0 || o.duration <= 0)
@@ -147,7 +159,9 @@ std::string http_get(const std::string& host, unsigned short port, const std::st
 enum class phase : int { connect, warmup, measure, resync, done };
 std::atomic<int> g_phase{static_cast<int>(phase::connect)};
 std::atomic<double> g_newest_tick{0}; // `time` of the newest delta received by any client
-phase current_phase() { return static_cast<phase>(g_phase.load(std::memory_order_relaxed)); }
+phase current_phase() {
+    return static_cast<phase>(g_phase.load(std::memory_order_relaxed));
+}
 
 struct sample {
     double tick_time;
@@ -161,7 +175,8 @@ struct worker_stats {
 };
 
 struct counters {
-    std::atomic<std::size_t> ready{0}, failed{0}, closed{0}, closed_early{0}, gone{0}, errors{0}, seq_gaps{0};
+    std::atomic<std::size_t> ready{0}, failed{0}, closed{0}, closed_early{0}, gone{0}, errors{0},
+        seq_gaps{0};
     std::atomic<std::size_t> resync_replies{0};
     std::mutex mutex;
     std::string first_error;
@@ -169,8 +184,8 @@ struct counters {
 
 class conn : public std::enable_shared_from_this<conn> {
 public:
-    conn(net::io_context& ioc, const options& o, counters& c, worker_stats& w, std::string subscribe,
-         std::size_t dump)
+    conn(net::io_context& ioc, const options& o, counters& c, worker_stats& w,
+         std::string subscribe, std::size_t dump)
         : ws_(ioc), opt_(o), c_(c), w_(w), subscribe_(std::move(subscribe)), dump_(dump) {}
 
     void start() {
@@ -269,7 +284,8 @@ private:
         auto& o = v.as_object();
         check_seq(o.contains("seq") ? std::optional<double>(o.at("seq").to_number<double>())
                                     : std::nullopt);
-        std::string_view type = o.contains("type") ? std::string_view(o.at("type").as_string()) : "";
+        std::string_view type =
+            o.contains("type") ? std::string_view(o.at("type").as_string()) : "";
         if (type == "ack") {
             if (++acks_ == 2 && !ready_) {
                 ready_ = true;
@@ -341,7 +357,8 @@ struct worker {
 template <class F> void for_each_conn(std::vector<std::unique_ptr<worker>>& ws, F f) {
     for (auto& w : ws)
         net::post(w->ioc, [&w = *w, f] {
-            for (auto& c : w.conns) f(*c);
+            for (auto& c : w.conns)
+                f(*c);
         });
 }
 
@@ -353,11 +370,13 @@ double percentile(std::vector<double>& v, double p) {
 }
 
 json::object summary_ms(std::vector<double> v) {
-    for (auto& x : v) x *= 1000.0;
+    for (auto& x : v)
+        x *= 1000.0;
     json::object o;
     o["count"] = v.size();
     double sum = 0;
-    for (double x : v) sum += x;
+    for (double x : v)
+        sum += x;
     auto r = [](double x) { return std::round(x * 1000.0) / 1000.0; };
     o["mean"] = r(v.empty() ? 0 : sum / static_cast<double>(v.size()));
     o["p50"] = r(percentile(v, 50));
@@ -390,7 +409,8 @@ int main(int argc, char** argv) try {
     options opt = parse_args(argc, argv);
 
     if (opt.pids.empty()) {
-        auto list = json::parse(http_get(opt.host, opt.port, "/api/processes/list?sort=rss&limit=10"));
+        auto list =
+            json::parse(http_get(opt.host, opt.port, "/api/processes/list?sort=rss&limit=10"));
         for (const auto& p : list.at("processes").as_array())
             opt.pids.push_back(static_cast<int>(p.at("pid").to_number<std::int64_t>()));
     }
@@ -399,17 +419,22 @@ int main(int argc, char** argv) try {
 
     counters cnt;
     std::vector<std::unique_ptr<worker>> workers;
-    for (unsigned i = 0; i < opt.threads; ++i) workers.push_back(std::make_unique<worker>());
-    for (auto& w : workers) w->thread = std::thread([&w = *w] { w.ioc.run(); });
+    for (unsigned i = 0; i < opt.threads; ++i)
+        workers.push_back(std::make_unique<worker>());
+    for (auto& w : workers)
+        w->thread = std::thread([&w = *w] { w.ioc.run(); });
 
-    // Connect at a bounded rate; client i subscribes to PIDs i, i+1, ... of the list (mod its size).
+    // Connect at a bounded rate; client i subscribes to PIDs i, i+1, ... of the list (mod its
+    // size).
     const double t_connect = now_wall();
     const auto gap = std::chrono::duration<double>(1.0 / opt.connect_rate);
     auto next = std::chrono::steady_clock::now();
     for (std::size_t i = 0; i < opt.connections; ++i) {
         json::array pids;
-        for (std::size_t k = 0; k < per_client; ++k) pids.push_back(opt.pids[(i + k) % opt.pids.size()]);
-        std::string sub = json::serialize(json::object{{"type", "subscribe"}, {"pids", pids}, {"id", 1}});
+        for (std::size_t k = 0; k < per_client; ++k)
+            pids.push_back(opt.pids[(i + k) % opt.pids.size()]);
+        std::string sub =
+            json::serialize(json::object{{"type", "subscribe"}, {"pids", pids}, {"id", 1}});
         auto& w = *workers[i % workers.size()];
         net::post(w.ioc, [&w, &opt, &cnt, sub = std::move(sub), dump = i == 0 ? opt.dump : 0] {
             auto c = std::make_shared<conn>(w.ioc, opt, cnt, w.stats, sub, dump);
@@ -420,12 +445,14 @@ int main(int argc, char** argv) try {
         std::this_thread::sleep_until(next);
     }
     // Wait for every connection to be subscribed (or to have failed), 60 s at most.
-    for (auto end = std::chrono::steady_clock::now() + 60s; std::chrono::steady_clock::now() < end;) {
+    for (auto end = std::chrono::steady_clock::now() + 60s;
+         std::chrono::steady_clock::now() < end;) {
         if (cnt.ready + cnt.failed + cnt.closed >= opt.connections) break;
         std::this_thread::sleep_for(20ms);
     }
     const double connect_seconds = now_wall() - t_connect;
-    std::fprintf(stderr, "fanout_client: %zu of %zu connections subscribed in %.1f s (%zu failed)\n",
+    std::fprintf(stderr,
+                 "fanout_client: %zu of %zu connections subscribed in %.1f s (%zu failed)\n",
                  cnt.ready.load(), opt.connections, connect_seconds, cnt.failed.load());
 
     g_phase = static_cast<int>(phase::warmup);
@@ -476,14 +503,16 @@ int main(int argc, char** argv) try {
         });
         std::this_thread::sleep_for(400ms);
     }
-    for (auto end = std::chrono::steady_clock::now() + 15s; std::chrono::steady_clock::now() < end;) {
+    for (auto end = std::chrono::steady_clock::now() + 15s;
+         std::chrono::steady_clock::now() < end;) {
         if (cnt.resync_replies >= ready_at_end * opt.resyncs) break;
         std::this_thread::sleep_for(20ms);
     }
 
     g_phase = static_cast<int>(phase::done);
     for_each_conn(workers, [](conn& c) { c.close(); });
-    for (auto end = std::chrono::steady_clock::now() + 3s; std::chrono::steady_clock::now() < end;) {
+    for (auto end = std::chrono::steady_clock::now() + 3s;
+         std::chrono::steady_clock::now() < end;) {
         if (cnt.closed + cnt.failed >= opt.connections) break;
         std::this_thread::sleep_for(20ms);
     }
@@ -496,7 +525,8 @@ int main(int argc, char** argv) try {
     // Merge the workers' results.
     std::vector<sample> all;
     std::vector<double> intervals;
-    std::size_t delta_bytes = 0, delta_count = 0, clients = 0, min_deltas = SIZE_MAX, max_deltas = 0;
+    std::size_t delta_bytes = 0, delta_count = 0, clients = 0, min_deltas = SIZE_MAX,
+                max_deltas = 0;
     std::vector<double> full_state, full_total;
     for (auto& w : workers) {
         all.insert(all.end(), w->stats.deltas.begin(), w->stats.deltas.end());
@@ -508,8 +538,10 @@ int main(int argc, char** argv) try {
             delta_count += c->delta_count();
             min_deltas = std::min(min_deltas, c->delta_count());
             max_deltas = std::max(max_deltas, c->delta_count());
-            for (auto b : c->full_state_bytes()) full_state.push_back(static_cast<double>(b));
-            for (auto b : c->full_total_bytes()) full_total.push_back(static_cast<double>(b));
+            for (auto b : c->full_state_bytes())
+                full_state.push_back(static_cast<double>(b));
+            for (auto b : c->full_total_bytes())
+                full_total.push_back(static_cast<double>(b));
         }
     }
     std::map<double, double> first_recv; // tick time -> earliest receipt
@@ -524,15 +556,18 @@ int main(int argc, char** argv) try {
         if (auto it = sweep_of.find(s.tick_time); it != sweep_of.end())
             after_sweep.push_back(s.recv - s.tick_time - it->second);
     }
-    for (const auto& [t, r] : first_recv) first_latency.push_back(r - t);
+    for (const auto& [t, r] : first_recv)
+        first_latency.push_back(r - t);
     auto mean = [](const std::vector<double>& v) {
         double s = 0;
-        for (double x : v) s += x;
+        for (double x : v)
+            s += x;
         return v.empty() ? 0.0 : s / static_cast<double>(v.size());
     };
 
     const double ticks_per_sec = static_cast<double>(first_recv.size()) / window;
-    const double delta_bpcs = clients ? static_cast<double>(delta_bytes) / static_cast<double>(clients) / window : 0;
+    const double delta_bpcs =
+        clients ? static_cast<double>(delta_bytes) / static_cast<double>(clients) / window : 0;
     const double full_bpcs = mean(full_state) * ticks_per_sec;
 
     json::object out;
@@ -566,14 +601,20 @@ int main(int argc, char** argv) try {
     out["latency_after_sweep_ms"] = summary_ms(after_sweep);
     out["server_processes"] = std::round(mean(process_counts));
     out["delta_bytes_per_client_per_sec"] = std::round(delta_bpcs * 10) / 10;
-    out["delta_bytes_per_message"] = delta_count ? std::round(static_cast<double>(delta_bytes) / static_cast<double>(delta_count) * 10) / 10 : 0;
+    out["delta_bytes_per_message"] =
+        delta_count
+            ? std::round(static_cast<double>(delta_bytes) / static_cast<double>(delta_count) * 10) /
+                  10
+            : 0;
     out["full_snapshot_bytes"] = std::round(mean(full_state) * 10) / 10;
     out["full_snapshot_samples"] = full_state.size();
     out["full_bytes_per_client_per_sec"] = std::round(full_bpcs * 10) / 10;
-    out["delta_to_full_ratio"] = full_bpcs > 0 ? std::round(delta_bpcs / full_bpcs * 10000) / 10000 : 0;
+    out["delta_to_full_ratio"] =
+        full_bpcs > 0 ? std::round(delta_bpcs / full_bpcs * 10000) / 10000 : 0;
     out["resync_bytes_with_history"] = std::round(mean(full_total) * 10) / 10;
     out["notes"] =
-        "latency = receipt - delta.time; delta.time is the wall clock at the START of the /proc sweep, "
+        "latency = receipt - delta.time; delta.time is the wall clock at the START of the /proc "
+        "sweep, "
         "so latency includes the sweep (server_sweep_ms), the tick encoding and the fan-out. "
         "latency_after_sweep = latency minus that tick's sweep duration (from GET /metrics). "
         "first_receipt_latency = the same for the first client to receive each tick; "
