@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { TableRow } from '../src/net/types';
+import type { Patch, SortKey, TableRow, TableState } from '../src/net/types';
 import { matchesFilter, rowComparator, shownRows } from '../src/state/table';
+import { reordersTable } from '../src/state/store';
 
 const rows: Record<string, TableRow> = {
   '1': { pid: 1, name: 'systemd', username: 'root', cmdline: '/sbin/init', rss: 12e6, cpu_percent: 0 },
@@ -60,5 +61,20 @@ describe('process table ordering', () => {
     const per = (performance.now() - t0) / 20;
     expect(out.length).toBe(2000);
     expect(per).toBeLessThan(20);
+  });
+});
+
+describe('reordersTable', () => {
+  const reorders = (patch: unknown, sort: SortKey, filtering: boolean): boolean => reordersTable(patch as Patch<TableState>, sort, filtering);
+  it('says when a patch can change which rows show or their order', () => {
+    expect(reorders({ rows: { '1': { cpu_percent: 3 } } }, 'rss', false)).toBe(false);
+    expect(reorders({ total: 12 }, 'rss', false)).toBe(false);
+    expect(reorders({ rows: { '1': { rss: 3 } } }, 'rss', false)).toBe(true);
+    expect(reorders({ rows: { '1': null } }, 'rss', false)).toBe(true);
+    expect(reorders({ rows: { '9': { pid: 9, name: 'new', rss: 1 } } }, 'cpu_percent', false)).toBe(true);
+    expect(reorders({ rows: { '1': { cmdline: 'x y' } } }, 'rss', false)).toBe(false);
+    expect(reorders({ rows: { '1': { cmdline: 'x y' } } }, 'rss', true)).toBe(true);
+    expect(reorders({ rows: { '1': { kernel_thread: true } } }, 'rss', false)).toBe(true);
+    expect(reorders({ sort: 'pid' }, 'rss', false)).toBe(true);
   });
 });

@@ -76,18 +76,15 @@ function withAlpha(color: string, alpha: number): string {
   return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
 }
 
-/** Frame bookkeeping shared by all charts: which animation frame is being drawn. */
-let frameNo = 0;
-let frameTicking = false;
+/**
+ * Which animation frame is being drawn: the document timeline's time, the same for every
+ * requestAnimationFrame callback of one frame (views draw charts from the store's frame callback).
+ * Reading it costs nothing and, unlike counting frames with a requestAnimationFrame of our own, asks
+ * the browser for no extra frame.
+ */
 function currentFrame(): number {
-  if (!frameTicking) {
-    frameTicking = true;
-    requestAnimationFrame(() => {
-      frameNo++;
-      frameTicking = false;
-    });
-  }
-  return frameNo;
+  const t = document.timeline?.currentTime;
+  return typeof t === 'number' ? t : performance.now();
 }
 
 export class TimeChart {
@@ -99,7 +96,7 @@ export class TimeChart {
   private x1 = 1;
   private y1 = 1;
   private pending: uPlot.AlignedData | null = null;
-  private drawnFrame = -1;
+  private drawnFrame = Number.NaN;
   private rafId = 0;
 
   constructor(parent: HTMLElement, spec: ChartSpec) {

@@ -13,6 +13,8 @@ import {
   type AlertMsg,
   type AlertRule,
   type AlertRuleInput,
+  type Patch,
+  type TableState,
   type GoneMsg,
   type HelloMsg,
   type ProcessMetric,
@@ -91,6 +93,11 @@ export class Store {
   system: SeriesRing<SystemMetric> | null = null;
   systemVersion = 0;
   readonly ghosts = new Map<string, Ghost>();
+  /**
+   * Bumped when the table's set or order of rows may have changed (rows added or removed, a sort
+   * key or a filtered field changed, new parameters); not when only other values moved, which the
+   * table draws without sorting its rows again.
+   */
   tableVersion = 0;
   errors: ShownError[] = [];
 
@@ -176,8 +183,15 @@ export class Store {
     this.renderer(parts);
   }
 
-  /** Called once a second: ages ghosts and errors, refreshes clocks. */
+  /**
+   * Called once a second: ages ghosts, notices and errors, refreshes clocks. While data flows, what
+   * it changes is drawn with the next data frame instead of a frame of its own (one frame per tick,
+   * not two); when data stops, it draws by itself, so "stale" still shows.
+   */
   tick(now = Date.now()): void {
+    const interval = this.hello && this.hello.interval_ms > 0 ? this.hello.interval_ms : 1000;
+    const flowing = this.conn.state === 'live' && this.lastDataAt > 0 && Date.now() - this.lastDataAt < 2 * interval;
+    const mark = flowing ? (...parts: Part[]): void => this.markLater(...parts) : (...parts: Part[]): void => this.mark(...parts);
     let tableChanged = false;
     for (const [pid, g] of this.ghosts) {
       if (now - g.at > GHOST_MS) {
@@ -187,19 +201,27 @@ export class Store {
     }
     if (tableChanged) {
       this.tableVersion++;
-      this.mark('table');
+      mark('table');
     }
     const before = this.errors.length;
     this.errors = this.errors.filter((e) => now - e.at < ERROR_MS);
-    if (this.errors.length !== before) this.mark('errors');
+    if (this.errors.length !== before) mark('errors');
     const toasts = this.alertToasts.length;
     this.alertToasts = this.alertToasts.filter((t) => now - t.at < ALERT_TOAST_MS);
-    if (this.alertToasts.length !== toasts) this.markAlerts();
+    if (this.alertToasts.length !== toasts) {
+      this.alertsVersion++;
+      mark('alerts');
+    }
     if (this.exitedDirty) {
       this.exitedDirty = false;
       saveExited(this.storage, this.recentExited);
     }
-    this.mark('clock');
+    mark('clock');
+  }
+
+  /** Marks parts dirty without asking for a frame: the next frame (soon, data is flowing) draws them. */
+  private markLater(...parts: Part[]): void {
+    for (const p of parts) this.dirty.add(p);
   }
 
   // ---- watching -------------------------------------------------------------------------------
@@ -420,6 +442,7 @@ export class Store {
 
   private onHello(m: HelloMsg): void {
     this.hello = m;
+    this.tableVersion++; // the client starts a new state document
     // The server may have restarted (rules kept in its database, or not): read them again.
     if (this.rules !== null) void this.loadRules();
     this.mark('conn');
@@ -525,7 +548,7 @@ export class Store {
       this.rememberExited(copy, now);
     }
     if (m.patch.table) {
-      this.tableVersion++;
+      if (ev.removedRows.length || reordersTable(m.patch.table, this.sort, this.filter !== '')) this.tableVersion++;
       this.mark('table');
     }
     if (m.patch.alerts !== undefined) this.onAlertsState();
@@ -570,6 +593,26 @@ export function systemValue(s: SystemRecord, k: SystemMetric): number | undefine
     case 'major_faults_per_sec':
       return s.major_faults_per_sec;
   }
+}
+
+/** Fields of a table row the filter looks at. */
+const FILTERED: readonly string[] = ['name', 'cmdline', 'username'];
+
+/**
+ * Whether a table patch can change which rows show or their order: a row added (it comes whole,
+ * with its `pid`) or removed (null), its sort key changed, kernel_thread, or (with a filter on) a
+ * field the filter reads.
+ */
+export function reordersTable(patch: Patch<TableState>, sort: SortKey, filtering: boolean): boolean {
+  const rows = patch.rows;
+  if (patch.sort !== undefined || patch.order !== undefined || patch.filter !== undefined || patch.kernel_threads !== undefined) return true;
+  if (!rows) return false;
+  for (const pid in rows) {
+    const r = rows[pid];
+    if (!r || 'pid' in r || sort in r || 'kernel_thread' in r) return true;
+    if (filtering) for (const f of FILTERED) if (f in r) return true;
+  }
+  return false;
 }
 
 /** The newest number in a column (NaN = unavailable), or undefined. */

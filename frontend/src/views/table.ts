@@ -73,6 +73,8 @@ export class ProcessTable {
   private scrollTop = 0;
   private viewHeight = 600;
   private rows: ShownRow[] = [];
+  /** The store's tableVersion the rows were ordered for. */
+  private ordered = -1;
   private cursor: number | null = null;
   private lastCursorIndex = 0;
 
@@ -260,9 +262,12 @@ export class ProcessTable {
   /** Draws the visible rows; called from the frame loop. */
   render(): void {
     const s = this.store;
-    // Values change every tick, so the order is rebuilt each frame that has news: sorting 2000
-    // rows costs well under a millisecond and reuses the same array.
-    shownRows(s.client.state.table?.rows, s.ghosts, { sort: s.sort, order: s.order, filter: s.filter, kernelThreads: s.kernelThreads }, this.rows);
+    // Rows are ordered again only when their set or order may have changed (tableVersion); the
+    // rows are the client's records, updated in place, so other values show without it.
+    if (this.ordered !== s.tableVersion) {
+      this.ordered = s.tableVersion;
+      shownRows(s.client.state.table?.rows, s.ghosts, { sort: s.sort, order: s.order, filter: s.filter, kernelThreads: s.kernelThreads }, this.rows);
+    }
     const rows = this.rows;
     const total = s.client.state.table?.total;
     let live = 0;
@@ -313,7 +318,7 @@ export class ProcessTable {
       const el = slot.el;
       if (slot.index !== i) {
         slot.index = i;
-        el.style.transform = `translateY(${i * ROW_HEIGHT}px)`;
+        el.style.top = `${i * ROW_HEIGHT}px`;
         el.setAttribute('aria-rowindex', String(i + 2));
       }
       if (el.title !== (r.cmdline ?? '')) el.title = r.cmdline ?? '';
