@@ -391,3 +391,52 @@ BOOST_AUTO_TEST_CASE(a_client_that_never_reads_is_closed_while_others_stay_on_ti
     BOOST_TEST(slow.last_error() != boost::asio::error::timed_out);
     std::filesystem::remove_all(root);
 }
+
+BOOST_AUTO_TEST_CASE(connections_per_ip_are_limited) {
+    auto args = fast();
+    args.insert(args.end(), {"--max-connections-per-ip", "2"});
+    server_process srv(args);
+    ws_client a(srv.port());
+    expect_hello(a);
+    ws_client b(srv.port());
+    expect_hello(b);
+    BOOST_CHECK_THROW(ws_client(srv.port()), std::exception); // the third is refused
+    BOOST_TEST(a.next_of("delta", 2s).has_value() == false); // a stays open (no subscription)
+}
+
+BOOST_AUTO_TEST_CASE(flooding_messages_are_rate_limited_and_the_socket_survives) {
+    auto args = fast();
+    args.insert(args.end(), {"--rate-limit", "5"}); // 5/s, burst 10
+    server_process srv(args);
+    ws_client c(srv.port());
+    expect_hello(c);
+    for (int i = 0; i < 30; ++i) c.send(R"({"type":"ping","id":)" + std::to_string(i) + "}");
+    int pongs = 0, limited = 0;
+    for (int i = 0; i < 30; ++i) {
+        auto m = c.next(3s);
+        BOOST_REQUIRE(m);
+        if (m->at("type").as_string() == "pong") ++pongs;
+        else if (m->at("code").as_string() == "rate_limited") ++limited;
+    }
+    BOOST_TEST(pongs >= 10);
+    BOOST_TEST(pongs <= 12); // the burst, plus what refilled while the frames arrived
+    BOOST_TEST(pongs + limited == 30);
+    std::this_thread::sleep_for(1s); // the bucket refills
+    c.send(R"({"type":"ping","id":"after"})");
+    auto p = c.next_of("pong");
+    BOOST_REQUIRE(p);
+    BOOST_TEST(p->at("ref").as_string() == "after");
+}
+
+BOOST_AUTO_TEST_CASE(bad_command_lines_exit_2_with_a_message) {
+    auto [status, text] = run_server_to_exit({"--bogus"}, 5s);
+    BOOST_TEST(status == 2);
+    BOOST_TEST(text.find("unknown option '--bogus'") != std::string::npos, text);
+    auto [s2, t2] = run_server_to_exit({"--interval", "50ms"}, 5s);
+    BOOST_TEST(s2 == 2);
+    BOOST_TEST(t2.find("--interval") != std::string::npos, t2);
+    auto [s3, t3] = run_server_to_exit({"--help"}, 5s);
+    BOOST_TEST(s3 == 0);
+    for (const char* flag : {"--listen", "--token", "--allow-origin", "--interval", "--proc-root", "--db", "--once", "--watch"})
+        BOOST_TEST(t3.find(flag) == std::string::npos); // help goes to stdout, not stderr
+}
