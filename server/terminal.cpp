@@ -1,4 +1,5 @@
 #include "terminal.hpp"
+#include "protocol/json_text.hpp"
 
 #include "core/collector.hpp"
 #include "protocol/records.hpp"
@@ -58,7 +59,7 @@ int run_once(const config::config& cfg) {
     procs.reserve(snap.processes.size());
     for (const auto& p : snap.processes) procs.push_back(protocol::process_record(p));
     out["processes"] = std::move(procs);
-    std::string text = json::serialize(out);
+    std::string text = protocol::to_json(out);
     text += '\n';
     std::fwrite(text.data(), 1, text.size(), stdout);
     return 0;

@@ -1,4 +1,5 @@
 #include "alerts/alert_service.hpp"
+#include "protocol/json_text.hpp"
 
 #include "store/store.hpp"
 #include "util/log.hpp"
@@ -61,7 +62,7 @@ void alert_service::load(const std::string& rules_file) {
         if (rule.id == 0) rule.id = next_id_;
         next_id_ = std::max(next_id_, rule.id + 1);
         engine_.add_rule(rule);
-        if (db_) db_->save_rule(rule.id, json::serialize(core::alert_rule_json(rule)));
+        if (db_) db_->save_rule(rule.id, protocol::to_json(core::alert_rule_json(rule)));
     }
 }
 
@@ -75,7 +76,7 @@ void alert_service::record(const std::vector<core::alert_event>& events) {
         if (recent_.size() > 200) recent_.pop_front();
         if (db_) {
             try {
-                db_->add_event(e.time, e.rule_id, e.state, json::serialize(o));
+                db_->add_event(e.time, e.rule_id, e.state, protocol::to_json(o));
             } catch (const std::exception& ex) {
                 log::error(std::string("storing an alert event failed: ") + ex.what());
             }
@@ -114,7 +115,7 @@ std::variant<json::object, std::string> alert_service::add_rule(const json::valu
     next_id_ = std::max(next_id_, rule.id + 1);
     engine_.add_rule(rule);
     auto o = core::alert_rule_json(rule);
-    if (db_) db_->save_rule(rule.id, json::serialize(o));
+    if (db_) db_->save_rule(rule.id, protocol::to_json(o));
     return o;
 }
 

@@ -1,4 +1,5 @@
 #include "http/api.hpp"
+#include "protocol/json_text.hpp"
 
 #include "protocol/messages.hpp"
 #include "protocol/records.hpp"
@@ -76,7 +77,7 @@ std::string url_decode(std::string_view s) {
     return out;
 }
 
-api_response reply(unsigned status, const json::object& o) { return {status, json::serialize(o)}; }
+api_response reply(unsigned status, const json::object& o) { return {status, protocol::to_json(o)}; }
 
 api_response fail(unsigned status, std::string_view message) {
     return reply(status, json::object{{"success", false}, {"error", message}});

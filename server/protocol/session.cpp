@@ -1,4 +1,5 @@
 #include "protocol/session.hpp"
+#include "protocol/json_text.hpp"
 
 #include "core/merge_patch.hpp"
 #include "protocol/records.hpp"
@@ -21,7 +22,7 @@ json::object session_state::msg(std::string_view type) {
     return message(type, ++seq_, info_.epoch);
 }
 
-std::string session_state::finish(json::object o) { return json::serialize(o); }
+std::string session_state::finish(json::object o) { return protocol::to_json(o); }
 
 std::string session_state::err(error_code code, std::string_view text,
                                const std::optional<json::value>& ref) {
@@ -328,7 +329,7 @@ session_state::out session_state::alert_messages(const tick& t) {
     if (!alerts_) return res;
     for (const auto& e : t.alert_events)
         res.push_back("{\"type\":\"alert\",\"seq\":" + std::to_string(++seq_) + ",\"epoch\":" +
-                      json::serialize(json::string(info_.epoch)) + ",\"event\":" + e + "}");
+                      protocol::to_json(json::string(info_.epoch)) + ",\"event\":" + e + "}");
     return res;
 }
 
@@ -414,8 +415,8 @@ session_state::out session_state::on_tick(const tick& t) {
     }
     if (!patch.empty()) {
         std::string d = "{\"type\":\"delta\",\"seq\":" + std::to_string(++seq_) + ",\"epoch\":" +
-                        json::serialize(json::string(info_.epoch)) +
-                        ",\"time\":" + json::serialize(json::value(round_to(t.time, 3))) +
+                        protocol::to_json(json::string(info_.epoch)) +
+                        ",\"time\":" + protocol::to_json(json::value(round_to(t.time, 3))) +
                         ",\"patch\":{" + patch + "}}";
         res.push_back(std::move(d));
     }

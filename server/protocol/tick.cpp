@@ -1,4 +1,5 @@
 #include "protocol/tick.hpp"
+#include "protocol/json_text.hpp"
 
 #include "core/merge_patch.hpp"
 #include "protocol/records.hpp"
@@ -32,7 +33,7 @@ item make_item(const core::process_key& key, json::object rec, const item* prev_
         }
         it.prev = prev_item->record;
         auto d = core::merge_diff(*prev_item->record, rec);
-        it.frag = std::make_shared<const std::string>(d ? json::serialize(*d) : std::string());
+        it.frag = std::make_shared<const std::string>(d ? protocol::to_json(*d) : std::string());
     }
     it.record = std::make_shared<const json::object>(std::move(rec));
     return it;
@@ -67,14 +68,14 @@ tick_ptr build_tick(const core::snapshot_ptr& snap, const tick* prev, const tick
                           prev ? &prev->system : nullptr);
     t->alerts = make_item(core::process_key{}, json::object{{"active", alerts.active}},
                           prev ? &prev->alerts : nullptr);
-    for (const auto& e : alerts.events) t->alert_events.push_back(json::serialize(e));
+    for (const auto& e : alerts.events) t->alert_events.push_back(protocol::to_json(e));
     return t;
 }
 
 bool append_patch(std::string& out, record_ptr& last, const item& cur) {
     if (last == cur.record) return false;
     if (!last) {
-        out += json::serialize(*cur.record);
+        out += protocol::to_json(*cur.record);
         last = cur.record;
         return true;
     }
@@ -87,7 +88,7 @@ bool append_patch(std::string& out, record_ptr& last, const item& cur) {
     auto d = core::merge_diff(*last, *cur.record);
     last = cur.record;
     if (!d) return false;
-    out += json::serialize(*d);
+    out += protocol::to_json(*d);
     return true;
 }
 

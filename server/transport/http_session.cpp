@@ -1,4 +1,5 @@
 #include "transport/http_session.hpp"
+#include "protocol/json_text.hpp"
 
 #include "http/prometheus.hpp"
 #include "transport/hub.hpp"
@@ -55,7 +56,7 @@ std::shared_ptr<bhttp::response<bhttp::string_body>> make(unsigned status, std::
 }
 
 std::string json_error(std::string_view text) {
-    return boost::json::serialize(boost::json::object{{"success", false}, {"error", text}});
+    return procpulse::protocol::to_json(boost::json::object{{"success", false}, {"error", text}});
 }
 
 std::optional<std::string_view> header(const bhttp::request<bhttp::string_body>& req,
