@@ -55,6 +55,7 @@ function startApp(root: HTMLElement): Store {
   };
   const app = new App(root, store, syncUrl);
   store.setRenderer((dirty) => app.render(dirty));
+  window.addEventListener('pagehide', () => store.persist());
   client.subscribeSystem();
   client.subscribeAlerts();
   store.pushTableQuery();

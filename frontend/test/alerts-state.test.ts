@@ -162,8 +162,8 @@ function setup(routes: Record<string, [number, unknown]> = {}, storage: Storage 
   return { store, ws, frames, calls };
 }
 
-async function hello(t: Setup): Promise<void> {
-  t.ws.receive({ ...fixture('server/hello.json'), epoch: EPOCH, seq: 1, interval_ms: 250, history_ms: 3_600_000, time: 1795655600 });
+async function hello(t: Setup, over: Record<string, unknown> = {}): Promise<void> {
+  t.ws.receive({ ...fixture('server/hello.json'), epoch: EPOCH, seq: 1, interval_ms: 250, history_ms: 3_600_000, time: 1795655600, ...over });
   await flush();
 }
 
@@ -254,13 +254,13 @@ describe('Store: exited processes', () => {
   it('a PID that is not running opens with the history the server kept', async () => {
     const t = setup({ 'GET http://t/api/processes/2614/history': [200, history] });
     t.store.open('process', 2614);
-    await hello(t);
+    await hello(t, { time: 1795655600 + 42 }); // the server's clock is 42 s ahead: its hour counts
     const sub = t.ws.sent.find((m) => Array.isArray(m.pids));
     t.ws.receive({ type: 'ack', seq: 2, epoch: EPOCH, ref: sub?.id, op: 'subscribe', pids: [], not_found: [2614] });
     const e = t.store.watched.get(2614)!;
     expect(e.history).toBe('loading');
     await flush();
-    expect(t.calls).toEqual([`GET http://t/api/processes/2614/history?from=${1795655600 - 3600}&to=1795655600`]);
+    expect(t.calls).toEqual([`GET http://t/api/processes/2614/history?from=${1795655600 + 42 - 3600}`]);
     expect(e.history).toBe('loaded');
     expect(e.notFound).toBe(false);
     expect(e.exited).toEqual({ reason: 'exited', time: 1795655509.324 });

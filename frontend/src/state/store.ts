@@ -80,6 +80,7 @@ const RECENT_ALERTS = 100;
 /** Processes remembered in the "recently exited" list. */
 export const RECENT_EXITED = 200;
 const EXITED_KEY = 'procpulse.exited';
+const EXITED_SAVE_MS = 5000;
 
 export type Theme = 'auto' | 'light' | 'dark';
 
@@ -89,6 +90,8 @@ export class Store {
   conn: ConnectionStatus;
   /** ms since the epoch of the last delta or snapshot. */
   lastDataAt = 0;
+  /** The server's clock minus ours (seconds), from the last hello: ranges asked of it use its time. */
+  clockSkew = 0;
   readonly watched = new Map<number, WatchEntry>();
   system: SeriesRing<SystemMetric> | null = null;
   systemVersion = 0;
@@ -116,6 +119,7 @@ export class Store {
   /** Processes that left the table (exited), newest first: they can still be opened from history. */
   recentExited: Ghost[] = [];
   private exitedDirty = false;
+  private exitedSavedAt = 0;
 
   // User choices (mirrored in the URL).
   view: ViewName = 'system';
@@ -212,11 +216,20 @@ export class Store {
       this.alertsVersion++;
       mark('alerts');
     }
-    if (this.exitedDirty) {
+    // Written every few seconds at most: on a busy machine processes exit every tick.
+    if (this.exitedDirty && now - this.exitedSavedAt >= EXITED_SAVE_MS) {
       this.exitedDirty = false;
+      this.exitedSavedAt = now;
       saveExited(this.storage, this.recentExited);
     }
     mark('clock');
+  }
+
+  /** Writes the recently exited list now (the page is going away). */
+  persist(): void {
+    if (!this.exitedDirty) return;
+    this.exitedDirty = false;
+    saveExited(this.storage, this.recentExited);
   }
 
   /** Marks parts dirty without asking for a frame: the next frame (soon, data is flowing) draws them. */
@@ -370,13 +383,14 @@ export class Store {
    * Loads the last history window of a process the server does not run any more (REST), so its
    * view shows the charts up to its exit. Results land in the entry; the next frame draws them.
    */
-  async loadHistory(e: WatchEntry, now = Date.now() / 1000): Promise<void> {
+  async loadHistory(e: WatchEntry, now = Date.now() / 1000 + this.clockSkew): Promise<void> {
     if (e.history === 'loading' || e.history === 'loaded') return;
     e.history = 'loading';
     e.historyError = undefined;
     this.mark('watch', 'view');
     const span = (this.hello?.history_ms ?? 3600_000) / 1000;
-    const r = await this.api.processHistory(e.pid, { from: now - span, to: now, ...(e.start !== undefined ? { start: e.start } : {}) });
+    // Up to the server's now (its default for `to`): the last points are the ones that matter.
+    const r = await this.api.processHistory(e.pid, { from: Math.floor(now - span), ...(e.start !== undefined ? { start: e.start } : {}) });
     if (this.watched.get(e.pid) !== e || e.history !== 'loading') return; // unwatched, or live again meanwhile
     if (!r.ok || r.value.series.t.length === 0) {
       e.history = !r.ok && r.status !== 404 ? 'error' : 'none';
@@ -443,6 +457,7 @@ export class Store {
   private onHello(m: HelloMsg): void {
     this.hello = m;
     this.tableVersion++; // the client starts a new state document
+    if (m.time > 0) this.clockSkew = m.time - Date.now() / 1000;
     // The server may have restarted (rules kept in its database, or not): read them again.
     if (this.rules !== null) void this.loadRules();
     this.mark('conn');

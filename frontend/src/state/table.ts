@@ -14,7 +14,11 @@ export interface ShownRow {
 
 /** Whether a row matches the filter: a case-insensitive substring of name, cmdline or user, or the exact PID. */
 export function matchesFilter(row: TableRow, filter: string): boolean {
-  const f = filter.trim().toLowerCase();
+  return matchesLower(row, filter.trim().toLowerCase());
+}
+
+/** matchesFilter with the filter already trimmed and lower-cased. */
+function matchesLower(row: TableRow, f: string): boolean {
   if (!f) return true;
   if (/^\d+$/.test(f) && row.pid === Number(f)) return true;
   return (
@@ -56,25 +60,39 @@ export interface TableQuery {
   kernelThreads: boolean;
 }
 
-/** The rows to show, ordered: live rows plus fading ghosts (those not live again). */
+/**
+ * The rows to show, ordered: live rows plus fading ghosts (those not live again). `out` is reused,
+ * its entries too (called every frame with news, for thousands of rows: no garbage).
+ */
 export function shownRows(
   rows: Record<string, TableRow> | undefined,
   ghosts: ReadonlyMap<string, { row: TableRow; at?: number }>,
   q: TableQuery,
   out: ShownRow[] = [],
 ): ShownRow[] {
-  out.length = 0;
-  const keep = (r: TableRow): boolean => (q.kernelThreads || !r.kernel_thread) && matchesFilter(r, q.filter);
+  const f = q.filter.trim().toLowerCase();
+  const all = q.kernelThreads;
+  let n = 0;
+  const put = (row: TableRow, ghost: boolean, at: number | undefined): void => {
+    const slot = out[n];
+    if (slot) {
+      slot.row = row;
+      slot.ghost = ghost;
+      slot.at = at;
+    } else out[n] = { row, ghost, at };
+    n++;
+  };
   if (rows) {
     for (const pid in rows) {
       const r = rows[pid] as TableRow;
-      if (keep(r)) out.push({ row: r, ghost: false });
+      if ((all || !r.kernel_thread) && matchesLower(r, f)) put(r, false, undefined);
     }
   }
   for (const [pid, g] of ghosts) {
     if (rows && rows[pid]) continue;
-    if (keep(g.row)) out.push({ row: g.row, ghost: true, at: g.at });
+    if ((all || !g.row.kernel_thread) && matchesLower(g.row, f)) put(g.row, true, g.at);
   }
+  out.length = n;
   const cmp = rowComparator(q.sort, q.order);
   out.sort((a, b) => cmp(a.row, b.row));
   return out;

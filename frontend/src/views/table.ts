@@ -45,7 +45,16 @@ interface RowEl {
   index: number;
   cpuP: number;
   memP: number;
+  /** What was last written (cells, then the command line), so a frame reads nothing back from the DOM. */
+  texts: string[];
+  title: string;
+  opacity: string;
+  /** ROW_FLAGS bits last set as classes. */
+  flags: number;
 }
+
+/** Classes a row can carry, as bits. */
+const ROW_FLAGS = ['ghost', 'watched', 'alerting', 'cursor', 'selected', 'kthread'] as const;
 
 export interface TableCallbacks {
   /** Enter or click: watch the process and open its detail view. */
@@ -256,7 +265,7 @@ export class ProcessTable {
       el.append(cell);
     }
     this.spacer.append(el);
-    return { el, cells, cmd, pid: 0, index: -1, cpuP: -1, memP: -1 };
+    return { el, cells, cmd, pid: 0, index: -1, cpuP: -1, memP: -1, texts: new Array<string>(cells.length + 1).fill(''), title: '', opacity: '', flags: 0 };
   }
 
   /** Draws the visible rows; called from the frame loop. */
@@ -287,8 +296,9 @@ export class ProcessTable {
     const first = Math.max(0, Math.floor(this.scrollTop / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(rows.length, first + Math.ceil(this.viewHeight / ROW_HEIGHT) + 2 * OVERSCAN);
 
-    // Row elements follow their PID: when the order changes a row only moves (a transform), and
-    // only the values that changed are written, so a tick touches few DOM nodes.
+    // Row elements follow their PID: when the order changes a row only moves (its `top`, which
+    // adds no transform node per row to composite), and only the values that changed are written,
+    // so a tick touches few DOM nodes.
     const inView = this.inView;
     inView.clear();
     for (let i = first; i < last; i++) inView.set((rows[i] as ShownRow).row.pid ?? -i, i);
@@ -321,26 +331,35 @@ export class ProcessTable {
         el.style.top = `${i * ROW_HEIGHT}px`;
         el.setAttribute('aria-rowindex', String(i + 2));
       }
-      if (el.title !== (r.cmdline ?? '')) el.title = r.cmdline ?? '';
-      setClass(el, 'ghost', shown.ghost);
+      const title = r.cmdline ?? '';
+      if (slot.title !== title) el.title = slot.title = title;
       // Exited rows fade in steps, one per redraw (no running animation: it would repaint 60x/s).
       const opacity = shown.ghost ? String(Math.max(0.15, 0.7 - (0.55 * (now - (shown.at ?? now))) / GHOST_MS).toFixed(2)) : '';
-      if (el.style.opacity !== opacity) el.style.opacity = opacity;
-      setClass(el, 'watched', s.watched.has(pid));
-      setClass(el, 'alerting', s.alerting.has(pid));
+      if (slot.opacity !== opacity) el.style.opacity = slot.opacity = opacity;
       const isCursor = i === cursorIdx;
-      if (el.classList.contains('cursor') !== isCursor) {
-        el.classList.toggle('cursor', isCursor);
-        el.setAttribute('aria-selected', String(isCursor));
+      const flags =
+        (shown.ghost ? 1 : 0) |
+        (s.watched.has(pid) ? 2 : 0) |
+        (s.alerting.has(pid) ? 4 : 0) |
+        (isCursor ? 8 : 0) |
+        (s.view === 'process' && s.selectedPid === pid ? 16 : 0) |
+        (r.kernel_thread === true ? 32 : 0);
+      if (flags !== slot.flags) {
+        const changed = flags ^ slot.flags;
+        ROW_FLAGS.forEach((cls, b) => {
+          if (changed & (1 << b)) el.classList.toggle(cls, (flags & (1 << b)) !== 0);
+        });
+        if (changed & 8) el.setAttribute('aria-selected', String(isCursor));
+        slot.flags = flags;
       }
-      setClass(el, 'selected', s.view === 'process' && s.selectedPid === pid);
-      setClass(el, 'kthread', r.kernel_thread === true);
+      const texts = slot.texts;
       for (let c = 0; c < COLUMNS.length; c++) {
         const col = COLUMNS[c] as Column;
         const text = shown.ghost && col.key === 'status' ? 'exited' : col.cell(r);
-        setText(slot.cells[c] as HTMLElement, text);
+        if (texts[c] !== text) (slot.cells[c] as HTMLElement).textContent = texts[c] = text;
       }
-      setText(slot.cmd, r.cmdline && r.cmdline !== r.name ? r.cmdline : '');
+      const cmd = r.cmdline && r.cmdline !== r.name ? r.cmdline : '';
+      if (texts[COLUMNS.length] !== cmd) slot.cmd.textContent = texts[COLUMNS.length] = cmd;
       const cpuP = Math.min(100, Math.round((r.cpu_percent ?? 0) / cores));
       if (slot.cpuP !== cpuP) {
         slot.cpuP = cpuP;
