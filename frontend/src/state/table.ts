@@ -60,9 +60,13 @@ export interface TableQuery {
   kernelThreads: boolean;
 }
 
+/** Rows already placed, reused by every call (cleared each time). */
+const placed = new Set<TableRow>();
+
 /**
- * The rows to show, ordered: live rows plus fading ghosts (those not live again). `out` is reused,
- * its entries too (called every frame with news, for thousands of rows: no garbage).
+ * The rows to show, ordered: live rows plus fading ghosts (those not live again). `out` is reused:
+ * the rows it holds keep their places and new ones are added before sorting, so when called every
+ * frame the array is nearly in order already and the sort costs little (for thousands of rows).
  */
 export function shownRows(
   rows: Record<string, TableRow> | undefined,
@@ -72,27 +76,38 @@ export function shownRows(
 ): ShownRow[] {
   const f = q.filter.trim().toLowerCase();
   const all = q.kernelThreads;
+  const shown = (r: TableRow): boolean => (all || !r.kernel_thread) && matchesLower(r, f);
+  placed.clear();
+  // Keep what is still there, in its place.
   let n = 0;
-  const put = (row: TableRow, ghost: boolean, at: number | undefined): void => {
-    const slot = out[n];
-    if (slot) {
-      slot.row = row;
-      slot.ghost = ghost;
-      slot.at = at;
-    } else out[n] = { row, ghost, at };
-    n++;
-  };
-  if (rows) {
-    for (const pid in rows) {
-      const r = rows[pid] as TableRow;
-      if ((all || !r.kernel_thread) && matchesLower(r, f)) put(r, false, undefined);
+  for (let i = 0; i < out.length; i++) {
+    const s = out[i] as ShownRow;
+    const key = String(s.row.pid);
+    const live = rows?.[key];
+    let keep: boolean;
+    if (!s.ghost) keep = live === s.row && shown(s.row);
+    else {
+      const g = ghosts.get(key);
+      keep = !live && g?.row === s.row && shown(s.row);
+      if (keep) s.at = g?.at;
     }
-  }
-  for (const [pid, g] of ghosts) {
-    if (rows && rows[pid]) continue;
-    if ((all || !g.row.kernel_thread) && matchesLower(g.row, f)) put(g.row, true, g.at);
+    if (!keep) continue;
+    out[n++] = s;
+    placed.add(s.row);
   }
   out.length = n;
+  // Add what is new.
+  if (rows) {
+    for (const key in rows) {
+      const r = rows[key] as TableRow;
+      if (!placed.has(r) && shown(r)) out.push({ row: r, ghost: false });
+    }
+  }
+  for (const [key, g] of ghosts) {
+    if (rows && rows[key]) continue;
+    if (!placed.has(g.row) && shown(g.row)) out.push({ row: g.row, ghost: true, at: g.at });
+  }
+  placed.clear();
   const cmp = rowComparator(q.sort, q.order);
   out.sort((a, b) => cmp(a.row, b.row));
   return out;

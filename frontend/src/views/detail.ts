@@ -116,7 +116,7 @@ export class ProcessDetail {
     this.el = h(
       'div.view.detail',
       { 'data-pid': pid },
-      h('div.view-head', {}, this.nameEl, h('span.pid', { text: `PID ${pid}` }), this.statusEl, this.exitEl, this.alertEl, h('span.spacer'), this.quickBtn, this.picker.el, unwatch),
+      h('div.view-head', {}, this.nameEl, h('span.pid', { text: `PID ${pid}` }), this.statusEl, this.exitEl, this.alertEl, h('div.head-actions', {}, this.quickBtn, this.picker.el, unwatch)),
       this.quickBox,
       this.historyEl,
       this.cmdEl,
