@@ -201,6 +201,18 @@ json::object alert_event_json(const alert_event& e) {
     return o;
 }
 
+namespace {
+/** The resolution of a firing alert: `since` becomes the time it fired. */
+alert_event resolved(const alert_event& fired, double t, const char* reason) {
+    alert_event e = fired;
+    e.state = "resolved";
+    e.since = fired.time;
+    e.time = t;
+    e.reason = reason;
+    return e;
+}
+} // namespace
+
 void alert_engine::add_rule(const alert_rule& r) {
     rules_.erase(std::remove_if(rules_.begin(), rules_.end(), [&](const alert_rule& x) { return x.id == r.id; }),
                  rules_.end());
@@ -216,14 +228,7 @@ std::vector<alert_event> alert_engine::remove_rule(std::int64_t id, double now) 
             ++it;
             continue;
         }
-        if (it->second.firing) {
-            alert_event e = it->second.fired;
-            e.state = "resolved";
-            e.since = e.time;
-            e.time = now;
-            e.reason = "rule_deleted";
-            out.push_back(std::move(e));
-        }
+        if (it->second.firing) out.push_back(resolved(it->second.fired, now, "rule_deleted"));
         seen_.erase(it->first);
         it = states_.erase(it);
     }
@@ -275,12 +280,7 @@ void alert_engine::step(const alert_rule& r, const std::optional<process_key>& k
     }
     s.fired.value = v;
     if (clear) {
-        alert_event e = s.fired;
-        e.state = "resolved";
-        e.since = s.fired.time;
-        e.time = t;
-        e.reason = "recovered";
-        out.push_back(std::move(e));
+        out.push_back(resolved(s.fired, t, "recovered"));
         states_.erase(it);
     }
 }
@@ -314,14 +314,7 @@ std::vector<alert_event> alert_engine::evaluate(const snapshot& snap) {
             ++it;
             continue;
         }
-        if (it->second.firing) {
-            alert_event e = it->second.fired;
-            e.state = "resolved";
-            e.since = e.time;
-            e.time = t;
-            e.reason = "exited";
-            out.push_back(std::move(e));
-        }
+        if (it->second.firing) out.push_back(resolved(it->second.fired, t, "exited"));
         if (s != seen_.end()) seen_.erase(s);
         it = states_.erase(it);
     }
