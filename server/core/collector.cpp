@@ -297,6 +297,7 @@ collector::result collector::sweep(sample_time at) {
     std::sort(pids.begin(), pids.end());
     snap->processes.reserve(pids.size());
     std::uint64_t threads = 0;
+    std::size_t marked = 0;
     for (int pid : pids) {
         auto it = procs_.find(pid);
         if (it == procs_.end()) {
@@ -304,16 +305,20 @@ collector::result collector::sweep(sample_time at) {
             if (t->dir.open(root_.fd(), pid, opts_.keep_open) != read_status::ok) continue;
             it = procs_.emplace(pid, std::move(t)).first;
         }
-        process_sample ps;
+        // Filled in place: a process_sample is a few hundred bytes, not worth a move per process.
+        process_sample& ps = snap->processes.emplace_back();
         if (!sample_process(pid, *it->second, at, mem_total, btime, ps, r.problems)) {
+            snap->processes.pop_back();
             procs_.erase(it); // vanished mid-read: dropped quietly
             continue;
         }
+        if (it->second->seen != generation_) ++marked;
         it->second->seen = generation_;
         threads += static_cast<std::uint64_t>(std::max<std::int64_t>(ps.num_threads, 0));
-        snap->processes.push_back(std::move(ps));
     }
-    std::erase_if(procs_, [&](const auto& kv) { return kv.second->seen != generation_; });
+    // Sweep out processes that exited; when every tracked one was marked, none did.
+    if (marked != procs_.size())
+        std::erase_if(procs_, [&](const auto& kv) { return kv.second->seen != generation_; });
     snap->system.process_count = static_cast<std::uint32_t>(snap->processes.size());
     snap->system.thread_count = static_cast<std::uint32_t>(threads);
     r.snap = std::move(snap);

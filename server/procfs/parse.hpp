@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
-#include <utility>
 
 namespace procpulse::procfs {
 
@@ -68,21 +67,12 @@ private:
     std::string_view text_;
 };
 
-/**
- * Splits "Key:   value rest\n" lines; calls f(key, value_text) for each line whose first character
- * is one of `initials` (the first letters of the keys a parser wants), or for every line when
- * `initials` is empty. The filter spares long files (status has ~55 lines) a search for ':' and a
- * key comparison on each line.
- */
-template <class F>
-void for_each_key_line(std::string_view text, std::string_view initials, F&& f) {
+/** Splits "Key:   value rest\n" lines; calls f(key, value_text) for each line. */
+template <class F> void for_each_key_line(std::string_view text, F&& f) {
     while (!text.empty()) {
         std::size_t nl = text.find('\n');
         std::string_view line = text.substr(0, nl);
         text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
-        if (!initials.empty() &&
-            (line.empty() || initials.find(line.front()) == std::string_view::npos))
-            continue;
         std::size_t colon = line.find(':');
         if (colon == std::string_view::npos) continue;
         std::string_view value = line.substr(colon + 1);
@@ -90,11 +80,6 @@ void for_each_key_line(std::string_view text, std::string_view initials, F&& f) 
             value.remove_prefix(1);
         f(line.substr(0, colon), value);
     }
-}
-
-/** Splits "Key:   value rest\n" lines; calls f(key, value_text) for each line. */
-template <class F> void for_each_key_line(std::string_view text, F&& f) {
-    for_each_key_line(text, std::string_view{}, std::forward<F>(f));
 }
 
 /** Leading unsigned integer of a value text ("1234 kB" -> 1234). */
