@@ -70,6 +70,7 @@ int run_server(const config::config& cfg) {
     opts.clk_tck = ::sysconf(_SC_CLK_TCK);
     opts.page_size = ::sysconf(_SC_PAGESIZE);
     opts.keep_open = cfg.keep_open;
+    opts.full_read_every = cfg.full_read_every;
     core::collector coll(cfg.proc_root, opts, sampler::system_user_name);
 
     // Persistence (optional): a bad database stops the start with a clear error.
@@ -170,6 +171,12 @@ int run_server(const config::config& cfg) {
     sampler::sampler smp(coll, cfg.interval, cfg.interval);
     smp.on_snapshot([&hub](const core::snapshot_ptr& snap) { hub.publish(snap); });
     smp.on_sweep_time([&ctx](double seconds) { ctx.last_sweep_seconds = seconds; });
+    smp.focus_provider([&hub, &watched] {
+        auto f = hub.interest_pids();
+        auto w = watched.pids();
+        f.insert(f.end(), w.begin(), w.end());
+        return f;
+    });
     lst->run();
     smp.start();
 

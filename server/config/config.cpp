@@ -70,6 +70,10 @@ Sampling:
   --flush-interval DURATION how often history is written to the database (default 5s)
   --alerts FILE             JSON array of alert rules to load at start
   --no-keep-open            reopen /proc files every sweep instead of keeping them open
+  --full-read-every N       a process idle since the last sweep (per its stat) gets RSS and VMS
+                            from stat and its statm, status and io re-read every N sweeps;
+                            subscribed and watched processes always get every file (default 10;
+                            1 = read every file of every process every sweep)
 
 Limits (announced to clients in "hello"):
   --max-message-bytes N     largest client WebSocket message (default 8192; larger closes with 1009)
@@ -176,6 +180,13 @@ parse_result parse_args(int argc, const char* const* argv) {
              std::size_t n = 0;
              if (!parse_size(v, n) || n == 0 || n > 64) return false;
              c.threads = static_cast<unsigned>(n);
+             return true;
+         }},
+        {"--full-read-every",
+         [&](const std::string& v) {
+             std::size_t n = 0;
+             if (!parse_size(v, n) || n == 0 || n > 3600) return false;
+             c.full_read_every = static_cast<int>(n);
              return true;
          }},
         {"--max-message-bytes", size_flag(c.lim.max_message_bytes)},

@@ -46,6 +46,7 @@ struct config {
     bool once = false;
     bool watch = false;
     bool keep_open = true; ///< keep /proc files open between sweeps
+    int full_read_every = 10; ///< see core::collector_options::full_read_every
     limits lim;
 };
 

@@ -28,6 +28,11 @@ struct collector::tracked_process {
     std::int64_t prev_steady_ns = 0;
     std::uint64_t prev_cpu_ticks = 0, prev_minflt = 0, prev_majflt = 0;
     std::optional<std::uint64_t> prev_read_bytes, prev_write_bytes;
+    std::int64_t prev_io_ns = 0; // when io was last read (light sweeps skip it)
+    std::int64_t prev_threads = 0;
+    char prev_state = '?';
+    int light = 0; // light sweeps in a row (see collector_options::full_read_every)
+    process_sample detail; // statm, status and io figures of the last full read
     bool has_prev = false;
     std::uint8_t reported = 0; // problem bits already reported (one log line per cause)
     std::uint32_t seen = 0;    // generation of the last sweep that saw it (mark-and-sweep)
@@ -74,7 +79,7 @@ double seconds_between(std::int64_t a_ns, std::int64_t b_ns) {
 } // namespace
 
 bool collector::sample_process(int pid, tracked_process& t, const sample_time& at,
-                               double mem_total, double btime, process_sample& out,
+                               double mem_total, double btime, bool focus, process_sample& out,
                                std::vector<problem>& problems) {
     // stat first: it decides identity. A kept-open file of a process that exited reads as gone;
     // the PID may already belong to a new process, so reopen the directory once.
@@ -124,6 +129,37 @@ bool collector::sample_process(int pid, tracked_process& t, const sample_time& a
     };
 
     const auto page = static_cast<std::uint64_t>(opts_.page_size);
+    const std::uint64_t cpu_ticks = st->utime + st->stime;
+    const bool quiet = opts_.full_read_every > 0 && !focus && t.has_prev &&
+                       t.light + 1 < opts_.full_read_every && cpu_ticks == t.prev_cpu_ticks &&
+                       st->minflt == t.prev_minflt && st->majflt == t.prev_majflt &&
+                       st->num_threads == t.prev_threads && st->state == t.prev_state &&
+                       t.comm == st->comm;
+    if (quiet) {
+        // Light sweep: RSS and VMS from stat (the same counters statm shows), the rest as last read.
+        ++t.light;
+        const process_sample& d = t.detail;
+        out.vms = st->vsize;
+        out.rss = st->rss > 0 ? static_cast<std::uint64_t>(st->rss) * page : 0;
+        out.memory_percent = mem_total > 0 ? static_cast<double>(out.rss) / mem_total * 100.0 : 0;
+        out.shared = d.shared, out.text = d.text, out.data = d.data;
+        out.uid = d.uid, out.username = d.username;
+        out.ctx_switches_voluntary = d.ctx_switches_voluntary;
+        out.ctx_switches_involuntary = d.ctx_switches_involuntary;
+        out.read_bytes = d.read_bytes, out.write_bytes = d.write_bytes;
+        out.read_chars = d.read_chars, out.write_chars = d.write_chars;
+        out.read_count = d.read_count, out.write_count = d.write_count;
+        out.unavailable = d.unavailable;
+        out.cmdline = t.cmdline;
+        const double dt = seconds_between(t.prev_steady_ns, at.steady_ns);
+        out.cpu_percent = cpu_percent(t.prev_cpu_ticks, cpu_ticks, opts_.clk_tck, dt);
+        out.minor_faults_per_sec = counter_rate(t.prev_minflt, st->minflt, dt);
+        out.major_faults_per_sec = counter_rate(t.prev_majflt, st->majflt, dt);
+        if (out.read_bytes) out.read_bytes_per_sec = 0.0, out.write_bytes_per_sec = 0.0;
+        t.prev_steady_ns = at.steady_ns;
+        return true;
+    }
+    t.light = 0;
     s = t.dir.read(pid_file::statm, buf_);
     std::optional<procfs::pid_statm> sm;
     if (s == read_status::ok) sm = procfs::parse_pid_statm(buf_);
@@ -189,17 +225,32 @@ bool collector::sample_process(int pid, tracked_process& t, const sample_time& a
     }
     out.cmdline = t.cmdline;
 
-    // Rates over the measured gap since this process's previous reading.
-    const std::uint64_t cpu_ticks = st->utime + st->stime;
+    // Rates over the measured gap since this process's previous reading (of io: since io was
+    // last read, which light sweeps skip).
     if (t.has_prev) {
         double dt = seconds_between(t.prev_steady_ns, at.steady_ns);
+        double io_dt = seconds_between(t.prev_io_ns, at.steady_ns);
         out.cpu_percent = cpu_percent(t.prev_cpu_ticks, cpu_ticks, opts_.clk_tck, dt);
         out.minor_faults_per_sec = counter_rate(t.prev_minflt, st->minflt, dt);
         out.major_faults_per_sec = counter_rate(t.prev_majflt, st->majflt, dt);
-        out.read_bytes_per_sec = counter_rate(t.prev_read_bytes, out.read_bytes, dt);
-        out.write_bytes_per_sec = counter_rate(t.prev_write_bytes, out.write_bytes, dt);
+        out.read_bytes_per_sec = counter_rate(t.prev_read_bytes, out.read_bytes, io_dt);
+        out.write_bytes_per_sec = counter_rate(t.prev_write_bytes, out.write_bytes, io_dt);
     }
     t.prev_steady_ns = at.steady_ns;
+    t.prev_io_ns = at.steady_ns;
+    t.prev_threads = st->num_threads;
+    t.prev_state = st->state;
+    if (opts_.full_read_every > 0) {
+        process_sample& d = t.detail;
+        d.shared = out.shared, d.text = out.text, d.data = out.data;
+        d.uid = out.uid, d.username = out.username;
+        d.ctx_switches_voluntary = out.ctx_switches_voluntary;
+        d.ctx_switches_involuntary = out.ctx_switches_involuntary;
+        d.read_bytes = out.read_bytes, d.write_bytes = out.write_bytes;
+        d.read_chars = out.read_chars, d.write_chars = out.write_chars;
+        d.read_count = out.read_count, d.write_count = out.write_count;
+        d.unavailable = out.unavailable;
+    }
     t.prev_cpu_ticks = cpu_ticks;
     t.prev_minflt = st->minflt;
     t.prev_majflt = st->majflt;
@@ -282,7 +333,7 @@ void collector::sample_system(const sample_time& at, system_sample& out) {
     }
 }
 
-collector::result collector::sweep(sample_time at) {
+collector::result collector::sweep(sample_time at, const std::vector<int>* focus) {
     result r;
     auto snap = std::make_shared<snapshot>();
     snap->seq = ++seq_;
@@ -307,7 +358,8 @@ collector::result collector::sweep(sample_time at) {
         }
         // Filled in place: a process_sample is a few hundred bytes, not worth a move per process.
         process_sample& ps = snap->processes.emplace_back();
-        if (!sample_process(pid, *it->second, at, mem_total, btime, ps, r.problems)) {
+        const bool in_focus = focus && std::binary_search(focus->begin(), focus->end(), pid);
+        if (!sample_process(pid, *it->second, at, mem_total, btime, in_focus, ps, r.problems)) {
             snap->processes.pop_back();
             procs_.erase(it); // vanished mid-read: dropped quietly
             continue;

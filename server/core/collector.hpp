@@ -16,6 +16,15 @@ struct collector_options {
     long clk_tck = 100;
     long page_size = 4096;
     bool keep_open = true; ///< keep per-process files open between sweeps (pread)
+    /**
+     * 0: read stat, statm, status and io of every process every sweep. N > 0: a process whose stat
+     * shows no activity since the last sweep (same CPU ticks, faults, threads and state) gets its
+     * RSS and VMS from stat, and its statm, status and io figures (shared/text/data, context
+     * switches, I/O counters) re-read only every N sweeps; processes in the focus list always get
+     * every file. A sleeping process cannot have done I/O or faulted in pages without CPU ticks or
+     * faults showing in stat, so this costs little accuracy and most of the kernel's work.
+     */
+    int full_read_every = 0;
 };
 
 /** Resolves a uid to a user name (the shell passes getpwuid_r; tests pass a table). */
@@ -44,8 +53,11 @@ public:
         std::vector<problem> problems; // new problems seen during this sweep
     };
 
-    /** One full sweep of every process and the system files. */
-    result sweep(sample_time at);
+    /**
+     * One sweep of every process and the system files. `focus`: pids (sorted) whose files are all
+     * read every sweep whatever full_read_every says (subscribed and watched processes).
+     */
+    result sweep(sample_time at, const std::vector<int>* focus = nullptr);
 
     /** Processes tracked after the last sweep. */
     std::size_t tracked() const { return procs_.size(); }
@@ -56,7 +68,7 @@ private:
     struct tracked_process;
 
     bool sample_process(int pid, tracked_process& t, const sample_time& at, double mem_total,
-                        double btime, process_sample& out, std::vector<problem>& problems);
+                        double btime, bool focus, process_sample& out, std::vector<problem>& problems);
     void sample_system(const sample_time& at, system_sample& out);
     std::shared_ptr<const std::string> user_name(std::uint32_t uid);
 

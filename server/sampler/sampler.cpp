@@ -3,6 +3,8 @@
 #include "procfs/root.hpp"
 #include "util/log.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/post.hpp>
@@ -19,6 +21,7 @@ struct sampler::impl {
     std::thread thread;
     std::vector<observer> observers;
     std::function<void(double)> sweep_time;
+    std::function<std::vector<int>()> focus;
     mutable std::mutex mutex;
     core::snapshot_ptr latest;
 
@@ -28,7 +31,12 @@ struct sampler::impl {
         core::collector::result r;
         auto t0 = std::chrono::steady_clock::now();
         try {
-            r = coll.sweep(now());
+            std::vector<int> f;
+            if (focus) {
+                f = focus();
+                std::sort(f.begin(), f.end());
+            }
+            r = coll.sweep(now(), &f);
             if (sweep_time)
                 sweep_time(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
         } catch (const std::exception& e) { // a bug, not an expected failure: log and go on
@@ -64,6 +72,8 @@ struct sampler::impl {
 sampler::sampler(core::collector& c, std::chrono::milliseconds interval,
                  std::chrono::milliseconds first_delay)
     : impl_(std::make_unique<impl>(c, interval)), interval_(interval), first_delay_(first_delay) {}
+
+void sampler::focus_provider(std::function<std::vector<int>()> f) { impl_->focus = std::move(f); }
 
 void sampler::on_sweep_time(std::function<void(double)> f) { impl_->sweep_time = std::move(f); }
 

@@ -29,6 +29,9 @@ public:
     /** Adds an observer; call before start(). */
     void on_snapshot(observer o);
 
+    /** Pids whose files are read fully every sweep; called on the sampler thread before each. */
+    void focus_provider(std::function<std::vector<int>()> f);
+
     /** Called after each sweep with its duration in seconds (sampler thread). */
     void on_sweep_time(std::function<void(double)> f);
 

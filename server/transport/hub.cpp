@@ -118,6 +118,14 @@ std::optional<core::series> hub::query_history(int pid, std::optional<std::uint6
     return history_.process(*key, from, to);
 }
 
+std::vector<int> hub::interest_pids() {
+    std::lock_guard lock(interest_mutex_);
+    std::vector<int> out;
+    for (const auto& [pid, n] : interest_)
+        if (pid != 0 && n > 0) out.push_back(pid);
+    return out;
+}
+
 void hub::interest(int pid, int delta) {
     std::lock_guard lock(interest_mutex_);
     int& n = interest_[pid];

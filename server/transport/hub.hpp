@@ -51,6 +51,8 @@ public:
     std::optional<core::series> query_history(int pid, std::optional<std::uint64_t> start,
                                               double from, double to) override;
     void interest(int pid, int delta) override;
+    /** Pids some session subscribed to. */
+    std::vector<int> interest_pids();
     boost::json::array recent_alerts() override;
 
     core::series system_range(double from, double to);

@@ -1,0 +1,96 @@
+/**
+ * Light sweeps (collector_options::full_read_every): an idle process gets RSS/VMS from stat and
+ * its statm, status and io figures re-read every N sweeps; activity or focus reads everything.
+ */
+#include "core/collector.hpp"
+#include "support/proc_tree.hpp"
+#include "support/sampling.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+namespace procpulse::core {
+namespace {
+
+struct light_tree {
+    test::proc_tree tree;
+    test::fake_system sys;
+    test::fake_process p;
+    collector c;
+
+    explicit light_tree(int every) : c(prepare(), options(every), test::user_table{}.lookup()) {}
+
+    static collector_options options(int every) {
+        collector_options o = test::tree_options(true);
+        o.full_read_every = every;
+        return o;
+    }
+    std::string prepare() {
+        tree.write(sys);
+        p.pid = 100;
+        p.resident = 500;
+        p.shared = 200;
+        p.voluntary_ctxt_switches = 10;
+        p.io = test::fake_io{1000, 0, 1, 0, 4096, 0, 0};
+        tree.write(p);
+        return tree.path();
+    }
+    process_sample sweep(double at, const std::vector<int>* focus = nullptr) {
+        auto r = c.sweep(test::at_seconds(at), focus);
+        return *r.snap->find(100);
+    }
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(an_idle_process_rereads_its_other_files_every_n_sweeps) {
+    light_tree t(3);
+    auto s0 = t.sweep(0);
+    BOOST_TEST(*s0.shared == 200u * 4096);
+    // statm's shared and status's switches change, but stat shows no activity: kept for 2 sweeps.
+    t.p.shared = 250;
+    t.p.voluntary_ctxt_switches = 11;
+    t.p.resident = 510; // RSS comes from stat's rss field, which the tree writes too
+    t.tree.write(t.p);
+    auto s1 = t.sweep(1);
+    BOOST_TEST(*s1.shared == 200u * 4096);
+    BOOST_TEST(*s1.ctx_switches_voluntary == 10u);
+    BOOST_TEST(s1.rss == 510u * 4096); // fresh every sweep
+    BOOST_TEST(*s1.read_bytes_per_sec == 0.0);
+    auto s2 = t.sweep(2);
+    BOOST_TEST(*s2.shared == 200u * 4096);
+    auto s3 = t.sweep(3); // the third sweep since the full read: everything again
+    BOOST_TEST(*s3.shared == 250u * 4096);
+    BOOST_TEST(*s3.ctx_switches_voluntary == 11u);
+}
+
+BOOST_AUTO_TEST_CASE(activity_or_focus_reads_every_file_and_io_rates_use_the_io_gap) {
+    light_tree t(10);
+    t.sweep(0);
+    t.sweep(1); // light
+    t.p.minflt += 5; // activity shows in stat
+    t.p.shared = 260;
+    t.p.io->read_bytes += 8192;
+    t.tree.write(t.p);
+    auto s2 = t.sweep(2);
+    BOOST_TEST(*s2.shared == 260u * 4096);
+    // io was last read at t=0: 8192 bytes over 2 s, not over the 1 s since the light sweep.
+    BOOST_TEST(*s2.read_bytes_per_sec == 4096.0);
+    t.p.shared = 270;
+    t.tree.write(t.p);
+    std::vector<int> focus{100};
+    auto s3 = t.sweep(3, &focus); // idle, but someone is watching it
+    BOOST_TEST(*s3.shared == 270u * 4096);
+    t.p.shared = 280;
+    t.tree.write(t.p);
+    BOOST_TEST(*t.sweep(4).shared == 270u * 4096); // idle and not in focus: light again
+}
+
+BOOST_AUTO_TEST_CASE(zero_reads_every_file_every_sweep) {
+    light_tree t(0);
+    t.sweep(0);
+    t.p.shared = 222;
+    t.tree.write(t.p);
+    BOOST_TEST(*t.sweep(1).shared == 222u * 4096);
+}
+
+} // namespace procpulse::core
