@@ -31,7 +31,6 @@ struct collector::tracked_process {
     std::int64_t prev_io_ns = 0; // when io was last read (light sweeps skip it)
     std::int64_t prev_threads = 0;
     char prev_state = '?';
-    int light = 0; // light sweeps in a row (see collector_options::full_read_every)
     process_sample detail; // statm, status and io figures of the last full read
     bool has_prev = false;
     std::uint8_t reported = 0; // problem bits already reported (one log line per cause)
@@ -131,13 +130,14 @@ bool collector::sample_process(int pid, tracked_process& t, const sample_time& a
     const auto page = static_cast<std::uint64_t>(opts_.page_size);
     const std::uint64_t cpu_ticks = st->utime + st->stime;
     const bool quiet = opts_.full_read_every > 0 && !focus && t.has_prev &&
-                       t.light + 1 < opts_.full_read_every && cpu_ticks == t.prev_cpu_ticks &&
+                       // Every Nth sweep reads everything, each process at its own phase.
+                       (seq_ + static_cast<std::uint64_t>(pid)) % static_cast<std::uint64_t>(opts_.full_read_every) != 0 &&
+                       cpu_ticks == t.prev_cpu_ticks &&
                        st->minflt == t.prev_minflt && st->majflt == t.prev_majflt &&
                        st->num_threads == t.prev_threads && st->state == t.prev_state &&
                        t.comm == st->comm;
     if (quiet) {
         // Light sweep: RSS and VMS from stat (the same counters statm shows), the rest as last read.
-        ++t.light;
         const process_sample& d = t.detail;
         out.vms = st->vsize;
         out.rss = st->rss > 0 ? static_cast<std::uint64_t>(st->rss) * page : 0;
@@ -159,7 +159,6 @@ bool collector::sample_process(int pid, tracked_process& t, const sample_time& a
         t.prev_steady_ns = at.steady_ns;
         return true;
     }
-    t.light = 0;
     s = t.dir.read(pid_file::statm, buf_);
     std::optional<procfs::pid_statm> sm;
     if (s == read_status::ok) sm = procfs::parse_pid_statm(buf_);
