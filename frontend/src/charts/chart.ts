@@ -54,6 +54,9 @@ function timeLabel(sec: number, incr: number): string {
   return incr < 60 ? `${hm}:${pad2(d.getSeconds())}` : hm;
 }
 
+/** Time axis steps in whole seconds (labels read HH:MM:SS, so never less than a second apart). */
+const TIME_INCRS = [1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1200, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
+
 /** Axis steps for byte values: 1, 2, 2.5, 5 … times powers of 1024, so ticks read "256 MiB". */
 const BYTE_INCRS: number[] = (() => {
   const out: number[] = [];
@@ -147,6 +150,7 @@ export class TimeChart {
           font,
           size: 24,
           space: 80,
+          incrs: TIME_INCRS,
           grid: { stroke: grid, width: 1 },
           ticks: { stroke: grid, width: 1, size: 3 },
           values: (_u: uPlot, splits: number[], _axis: number, _space: number, incr: number) => splits.map((v) => timeLabel(v, incr)),

@@ -181,7 +181,7 @@ export class ProcessDetail {
     // A process that is gone does not move on: when it lived shorter than the window, show its
     // whole life across the chart instead of a sliver at the right edge.
     let win = this.store.windowSec;
-    if (gone && ring.length > 1) win = Math.min(win, Math.max(10, (ring.lastTime - ring.firstTime) * 1.04));
+    if (gone && ring.length > 1) win = Math.min(win, Math.max(3, (ring.lastTime - ring.firstTime) * 1.04));
     if (e.version === this.drawnVersion && win === this.drawnWindow) return;
     this.drawnVersion = e.version;
     this.drawnWindow = win;
