@@ -118,7 +118,7 @@ describe.skipIf(skip !== null)('alerts and exited processes against the real ser
     // Fixed, it goes through and shows up in the list.
     await form.locator('input[name="pattern"]').fill('chrom*');
     await form.locator('button[type="submit"]').click();
-    await form.locator('.form-message.ok').waitFor({ timeout: 10000 });
+    await form.locator('.form-message.ok', { hasText: 'name chrom*' }).waitFor({ timeout: 10000 });
     await expect.poll(() => page.locator('.alerts .rule-list li').count()).toBe(2);
     await expect.poll(() => page.locator('.alerts .rule-list li').last().textContent()).toContain('name chrom*');
   });
@@ -130,7 +130,7 @@ describe.skipIf(skip !== null)('alerts and exited processes against the real ser
     await form.locator('input[name="threshold"]').fill('1.5T');
     await form.locator('input[name="for"]').fill('5m');
     await form.locator('button[type="submit"]').click();
-    await form.locator('.form-message.ok').waitFor({ timeout: 10000 });
+    await form.locator('.form-message.ok', { hasText: 'Memory used > 1.50 TiB' }).waitFor({ timeout: 10000 });
     const rules = await page.evaluate(() => (window as any).procpulse.rules as { metric: string; threshold: number; for: number; scope: string }[]);
     expect(rules.find((r) => r.metric === 'mem_used')).toMatchObject({ threshold: 1.5 * 1024 ** 4, for: 300, scope: 'system' });
     await expect.poll(() => page.locator('.alerts .rule-list li').last().locator('.rule-text').textContent()).toBe('Memory used > 1.50 TiB for 5m · system');
@@ -153,9 +153,12 @@ describe.skipIf(skip !== null)('alerts and exited processes against the real ser
       await short.kill();
     }
     await page.click('.tab[data-view="exited"]');
+    // On a busy machine processes exit every tick: find it by name.
+    await page.fill('.exited .filter', SHORT);
     const item = page.locator(`.exited-item[data-pid="${short.pid}"]`);
     await item.waitFor({ timeout: 10000 });
     expect(await item.locator('.name').textContent()).toBe(SHORT);
+    expect(await page.locator('.exited-item').count()).toBe(1);
     await shot(page, '25-exited-list');
     await item.click();
     const detail = page.locator(`.detail[data-pid="${short.pid}"]`);

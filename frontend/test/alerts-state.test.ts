@@ -19,7 +19,7 @@ import {
   thresholdInput,
   valueText,
 } from '../src/state/alerts';
-import { ALERT_TOAST_MS, RECENT_EXITED, Store } from '../src/state/store';
+import { ALERT_TOAST_MS, RECENT_EXITED, SAVED_EXITED, Store } from '../src/state/store';
 import { FakeSocket, fixture, sample } from './helpers';
 
 const EPOCH = 'c0ffee01-0001';
@@ -300,19 +300,23 @@ describe('Store: exited processes', () => {
     const t = setup({}, storage);
     t.store.pushTableQuery();
     await hello(t);
+    const N = RECENT_EXITED + 5; // a whole population leaves at once
     const full = fixture('server/snapshot_full.json') as { state: { table: { rows: Record<string, unknown> } } };
-    for (let pid = 100; pid < 100 + RECENT_EXITED + 5; pid++) full.state.table.rows[String(pid)] = { pid, name: `p${pid}`, username: 'me', rss: pid };
+    for (let pid = 100; pid <= 100 + N; pid++) full.state.table.rows[String(pid)] = { pid, name: `p${pid}`, username: 'me', rss: pid };
     t.ws.receive({ ...full, seq: 2, epoch: EPOCH });
     const gone: Record<string, null> = {};
-    for (let pid = 100; pid < 100 + RECENT_EXITED + 5; pid++) gone[String(pid)] = null;
+    for (let pid = 100; pid < 100 + N; pid++) gone[String(pid)] = null;
     t.ws.receive({ type: 'delta', seq: 3, epoch: EPOCH, time: 1795655601, patch: { table: { rows: gone } } });
     expect(t.store.recentExited).toHaveLength(RECENT_EXITED);
-    expect(t.store.recentExited[0]?.row.name).toBe(`p${100 + RECENT_EXITED + 4}`);
+    t.ws.receive({ type: 'delta', seq: 4, epoch: EPOCH, time: 1795655602, patch: { table: { rows: { [String(100 + N)]: null } } } });
+    expect(t.store.recentExited).toHaveLength(RECENT_EXITED);
+    expect(t.store.recentExited[0]?.row.name).toBe(`p${100 + N}`); // the latest first
     t.store.tick();
     const again = setup({}, storage);
-    expect(again.store.recentExited).toHaveLength(RECENT_EXITED);
-    expect(again.store.recentExited[0]?.row).toMatchObject({ name: `p${100 + RECENT_EXITED + 4}`, username: 'me' });
+    expect(again.store.recentExited).toHaveLength(SAVED_EXITED);
+    expect(again.store.recentExited[0]?.row).toMatchObject({ name: `p${100 + N}`, username: 'me' });
     // Watching one of them starts from what was known of it.
-    expect(again.store.watch(104 + RECENT_EXITED).record?.name).toBe(`p${104 + RECENT_EXITED}`);
+    const known = again.store.recentExited[5]!.row;
+    expect(again.store.watch(known.pid!).record?.name).toBe(known.name);
   });
 });

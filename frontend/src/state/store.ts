@@ -78,7 +78,9 @@ const ERROR_MS = 15000;
 export const ALERT_TOAST_MS = 12000;
 const RECENT_ALERTS = 100;
 /** Processes remembered in the "recently exited" list. */
-export const RECENT_EXITED = 200;
+export const RECENT_EXITED = 1000;
+/** How many of them are kept across a reload of the tab. */
+export const SAVED_EXITED = 100;
 const EXITED_KEY = 'procpulse.exited';
 const EXITED_SAVE_MS = 5000;
 
@@ -416,9 +418,12 @@ export class Store {
     this.mark('watch', 'view');
   }
 
-  private rememberExited(row: TableRow, at: number): void {
-    if (row.pid === undefined) return;
-    this.recentExited = [{ row, at }, ...this.recentExited.filter((g) => g.row.pid !== row.pid)].slice(0, RECENT_EXITED);
+  /** Adds rows that left the table (a whole delta's at once: a population may exit together). */
+  private rememberExited(rows: readonly TableRow[], at: number): void {
+    const fresh = rows.filter((r) => r.pid !== undefined);
+    if (!fresh.length) return;
+    const pids = new Set(fresh.map((r) => r.pid));
+    this.recentExited = [...fresh.map((row) => ({ row, at })), ...this.recentExited.filter((g) => !pids.has(g.row.pid))].slice(0, RECENT_EXITED);
     this.exitedDirty = true;
   }
 
@@ -556,12 +561,14 @@ export class Store {
       this.systemVersion++;
       this.mark('system');
     }
+    const left: TableRow[] = [];
     for (const row of ev.removedRows) {
       if (row.pid === undefined) continue;
       const copy = { ...row };
       this.ghosts.set(String(row.pid), { row: copy, at: now });
-      this.rememberExited(copy, now);
+      left.push(copy);
     }
+    this.rememberExited(left, now);
     if (m.patch.table) {
       if (ev.removedRows.length || reordersTable(m.patch.table, this.sort, this.filter !== '')) this.tableVersion++;
       this.mark('table');
@@ -584,7 +591,7 @@ export class Store {
       e.record = m.last;
       if (e.ring) e.ring.push(m.time, (k) => m.last?.[k]);
     }
-    if (e.record) this.rememberExited({ ...(e.record as TableRow), pid: m.pid }, m.time * 1000);
+    if (e.record) this.rememberExited([{ ...(e.record as TableRow), pid: m.pid }], m.time * 1000);
     e.version++;
     this.mark('watch', 'table');
   }
@@ -656,7 +663,7 @@ function loadExited(storage: Storage | null): Ghost[] {
     if (!Array.isArray(list)) return [];
     return list
       .filter((g): g is Ghost => typeof g === 'object' && g !== null && typeof g.at === 'number' && typeof g.row?.pid === 'number')
-      .slice(0, RECENT_EXITED);
+      .slice(0, SAVED_EXITED);
   } catch {
     return [];
   }
@@ -664,7 +671,7 @@ function loadExited(storage: Storage | null): Ghost[] {
 
 function saveExited(storage: Storage | null, list: Ghost[]): void {
   try {
-    storage?.setItem(EXITED_KEY, JSON.stringify(list.map((g) => ({ at: g.at, row: { pid: g.row.pid, start: g.row.start, name: g.row.name, username: g.row.username, rss: g.row.rss, cmdline: g.row.cmdline } }))));
+    storage?.setItem(EXITED_KEY, JSON.stringify(list.slice(0, SAVED_EXITED).map((g) => ({ at: g.at, row: { pid: g.row.pid, start: g.row.start, name: g.row.name, username: g.row.username, rss: g.row.rss, cmdline: g.row.cmdline } }))));
   } catch {
     // Full or disabled: the list is a convenience.
   }

@@ -8,6 +8,9 @@ import { matchesFilter } from '../state/table';
 import { formatBytes, formatClock } from '../util/format';
 import { h, setText } from './dom';
 
+/** Entries drawn at most (the filter finds older ones). */
+const SHOWN = 200;
+
 export class ExitedView {
   readonly el: HTMLElement;
   private readonly store: Store;
@@ -58,7 +61,7 @@ export class ExitedView {
     if (all === this.shown && f === this.shownFilter) return;
     this.shown = all;
     this.shownFilter = f;
-    const items = f.trim() ? all.filter((g) => matchesFilter(g.row, f)) : all;
+    const items = (f.trim() ? all.filter((g) => matchesFilter(g.row, f)) : all).slice(0, SHOWN);
     if (!items.length) {
       const text = all.length ? 'None matches the filter.' : 'None yet: processes that exit while you look appear here.';
       this.list.replaceChildren(h('li.empty', { text }));

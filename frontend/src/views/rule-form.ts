@@ -107,7 +107,7 @@ export class RuleForm {
     this.threshold.value = t.text;
     this.byteUnit.value = String(t.byteUnit);
     this.forInput.value = formatSpan(r.for ?? 0).replace(/ /g, '');
-    this.show('', false);
+    this.show('', 'busy');
   }
 
   /** Shows the fields that belong to the chosen scope and metric. */
@@ -128,11 +128,12 @@ export class RuleForm {
     this.threshold.placeholder = bytes ? '512' : unit === 'percent' ? '90' : '100';
   }
 
-  private show(text: string, error: boolean): void {
+  /** The line under the form: what the server said (`ok`, `error`) or that it is asked (`busy`). */
+  private show(text: string, kind: 'ok' | 'error' | 'busy'): void {
     setText(this.message, text);
-    setClass(this.message, 'error', error);
-    setClass(this.message, 'ok', !error && text !== '');
-    this.message.setAttribute('role', error ? 'alert' : 'status');
+    setClass(this.message, 'error', kind === 'error');
+    setClass(this.message, 'ok', kind === 'ok' && text !== '');
+    this.message.setAttribute('role', kind === 'error' ? 'alert' : 'status');
   }
 
   /** The rule the fields describe, or what is wrong with them (before asking the server). */
@@ -160,20 +161,20 @@ export class RuleForm {
     if (this.busy) return;
     const rule = this.read();
     if (typeof rule === 'string') {
-      this.show(rule, true);
+      this.show(rule, 'error');
       return;
     }
     this.busy = true;
     this.submitBtn.disabled = true;
-    this.show('Adding…', false);
+    this.show('Adding…', 'busy');
     const r = await this.store.addRule(rule);
     this.busy = false;
     this.submitBtn.disabled = false;
     if (!r.ok) {
-      this.show(r.status === 400 ? `The server refused the rule: ${r.error}` : r.error, true);
+      this.show(r.status === 400 ? `The server refused the rule: ${r.error}` : r.error, 'error');
       return;
     }
-    this.show(`Added: ${ruleText(r.value)}`, false);
+    this.show(`Added: ${ruleText(r.value)}`, 'ok');
     this.opts.onAdded?.(r.value);
   }
 }
