@@ -82,6 +82,7 @@ void ws_session::do_read() {
 
 void ws_session::on_read(beast::error_code ec, std::size_t) {
     if (ec) {
+        write_timer_.cancel(); // the connection is over: do not keep the session alive
         if (ec == websocket::error::message_too_big) log::info(peer_ + ": message too big, closed with 1009");
         return fail(ec, "read");
     }
@@ -157,16 +158,30 @@ void ws_session::do_write() {
     }
     if (queue_.empty()) return;
     writing_ = true;
-    write_timer_.expires_after(cfg_.lim.write_timeout);
-    write_timer_.async_wait(net::bind_executor(
-        ws_.get_executor(),
-        beast::bind_front_handler(&ws_session::on_write_timeout, shared_from_this())));
+    write_started_ = std::chrono::steady_clock::now();
+    if (!timer_armed_) { // armed once and re-armed only while writes keep pending
+        timer_armed_ = true;
+        write_timer_.expires_at(write_started_ + cfg_.lim.write_timeout);
+        write_timer_.async_wait(net::bind_executor(
+            ws_.get_executor(),
+            beast::bind_front_handler(&ws_session::on_write_timeout, shared_from_this())));
+    }
     ws_.async_write(net::buffer(queue_.front()),
                     beast::bind_front_handler(&ws_session::on_write, shared_from_this()));
 }
 
 void ws_session::on_write_timeout(beast::error_code ec) {
-    if (ec || !writing_) return;
+    timer_armed_ = false;
+    if (ec || !writing_ || closing_) return;
+    const auto due = write_started_ + cfg_.lim.write_timeout;
+    if (std::chrono::steady_clock::now() < due) { // the pending write started later: wait for it
+        timer_armed_ = true;
+        write_timer_.expires_at(due);
+        write_timer_.async_wait(net::bind_executor(
+            ws_.get_executor(),
+            beast::bind_front_handler(&ws_session::on_write_timeout, shared_from_this())));
+        return;
+    }
     log::warn(peer_ + ": write pending for over " + std::to_string(cfg_.lim.write_timeout.count()) +
               " ms, closing the client");
     closing_ = true;
@@ -175,8 +190,10 @@ void ws_session::on_write_timeout(beast::error_code ec) {
 
 void ws_session::on_write(beast::error_code ec, std::size_t) {
     writing_ = false;
-    write_timer_.cancel();
-    if (ec) return fail(ec, "write");
+    if (ec) {
+        write_timer_.cancel();
+        return fail(ec, "write");
+    }
     queued_bytes_ -= queue_.front().size();
     queue_.pop_front();
     do_write();

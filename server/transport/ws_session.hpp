@@ -16,6 +16,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <string>
@@ -67,6 +68,8 @@ private:
     std::size_t queued_bytes_ = 0;
     protocol::tick_ptr pending_tick_;
     bool writing_ = false;
+    bool timer_armed_ = false; // the write deadline is checked by one timer, not one per write
+    std::chrono::steady_clock::time_point write_started_;
     bool closing_ = false;
     bool joined_ = false;
 };
