@@ -162,6 +162,14 @@ int run_server(const config::config& cfg) {
         return concat(std::move(old), mem);
     };
     ctx.alerts = &alert_svc;
+    ctx.describe = [&hub](int pid, std::optional<std::uint64_t> start)
+        -> std::optional<http::api_context::process_info> {
+        auto key = start ? std::optional<core::process_key>(core::process_key{pid, *start}) : hub.latest_key(pid);
+        if (!key) return std::nullopt;
+        auto d = hub.describe(*key);
+        if (!d) return std::nullopt;
+        return http::api_context::process_info{key->start_ticks, d->name, d->cmdline ? *d->cmdline : ""};
+    };
 
     tcp::endpoint ep(net::ip::make_address(cfg.listen_host), cfg.listen_port);
     auto lst = std::make_shared<transport::listener>(ioc, ep, ctx);

@@ -265,6 +265,16 @@ describe('ProcpulseApi (REST)', () => {
     expect(r.value.series.cols.vms).toBeUndefined();
   });
 
+  it('history names the process it describes (kept after the process exited)', async () => {
+    const body = { ...(sample('rest_history') as Record<string, unknown>), start: 347932, name: 'worker', cmdline: 'worker --id 7' };
+    const { fetch } = fakeFetch({ 'GET /api/processes/2614/history': [200, body] });
+    const r = await new ProcpulseApi({ base: 'http://h', fetch }).processHistory(2614);
+    expect(r.ok && [r.value.start, r.value.name, r.value.cmdline]).toEqual([347932, 'worker', 'worker --id 7']);
+    const { fetch: bare } = fakeFetch({ 'GET /api/processes/2614/history': [200, sample('rest_history')] });
+    const r2 = await new ProcpulseApi({ base: 'http://h', fetch: bare }).processHistory(2614);
+    expect(r2.ok && r2.value.name).toBeUndefined();
+  });
+
   it('history of a PID the server does not know: 404 with its reason', async () => {
     const { fetch } = fakeFetch({ 'GET /api/processes/9/history': [404, { success: false, error: 'Process not found or inaccessible' }] });
     const r = await new ProcpulseApi({ base: 'http://h', fetch }).processHistory(9);

@@ -121,6 +121,8 @@ void history::append(const snapshot& snap) {
             t.first_sweep = t.end_sweep = sweep;
             latest_by_pid_[p.key.pid] = p.key;
         }
+        if (t.what.cmdline != p.cmdline) t.what.cmdline = p.cmdline; // shared: a pointer copy
+        if (t.what.name != p.name) t.what.name = p.name;              // changes on exec
         // A sweep that missed the process (a transient read failure) leaves nulls.
         while (t.end_sweep < sweep) push(t, t.end_sweep, gap);
         push(t, sweep,
@@ -196,6 +198,12 @@ std::optional<series> history::process(const process_key& key, double from, doub
         }
     }
     return s;
+}
+
+std::optional<history::description> history::describe(const process_key& key) const {
+    auto it = procs_.find(key);
+    if (it == procs_.end()) return std::nullopt;
+    return it->second.what;
 }
 
 std::optional<process_key> history::latest_key(int pid) const {

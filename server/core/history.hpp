@@ -48,6 +48,13 @@ public:
     /** Points of a process within [from, to] (seconds since the epoch); nullopt if unknown. */
     std::optional<series> process(const process_key& key, double from, double to) const;
 
+    /** Name and command line of a process history knows (kept after it exited). */
+    struct description {
+        std::string name;
+        std::shared_ptr<const std::string> cmdline;
+    };
+    std::optional<description> describe(const process_key& key) const;
+
     /** The newest process with this pid (live or exited) that history knows. */
     std::optional<process_key> latest_key(int pid) const;
 
@@ -84,6 +91,7 @@ private:
         std::uint64_t first_sweep = 0; // sweep of the first stored point
         std::uint64_t end_sweep = 0;   // one past the last stored point
         std::deque<block> blocks;
+        description what;
     };
     struct key_hash {
         std::size_t operator()(const process_key& k) const {

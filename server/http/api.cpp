@@ -257,7 +257,15 @@ api_response history_response(const target_parts& tp, std::optional<int> pid, ap
                                              metrics, error);
     if (!error.empty()) return fail(400, error);
     json::object o{{"success", true}, {"from", from}, {"to", to}, {"series", std::move(cols)}};
-    if (pid) o["pid"] = *pid;
+    if (pid) {
+        o["pid"] = *pid;
+        if (ctx.describe)
+            if (auto d = ctx.describe(*pid, start)) {
+                o["start"] = d->start;
+                o["name"] = d->name;
+                o["cmdline"] = d->cmdline;
+            }
+    }
     return reply(200, o);
 }
 

@@ -69,6 +69,12 @@ struct api_context {
         history;
     std::function<core::series(double from, double to)> system_history;
     alerts_api* alerts = nullptr;
+    /** Start, name and command line of the process a history query picks (when known). */
+    struct process_info {
+        std::uint64_t start = 0;
+        std::string name, cmdline;
+    };
+    std::function<std::optional<process_info>(int pid, std::optional<std::uint64_t> start)> describe;
 };
 
 /** Handles /api/... and /healthz; nullopt for any other path. */

@@ -154,7 +154,7 @@ std::shared_ptr<http_session::response> http_session::handle(const request& req)
     http::api_context api{ctx_.hub.latest_snapshot(), ctx_.watched,
                           duration_cast<microseconds>(system_clock::now().time_since_epoch()).count() / 1e6,
                           static_cast<double>(cfg.interval.count()) / 1000.0,
-                          ctx_.process_history, ctx_.system_history, ctx_.alerts};
+                          ctx_.process_history, ctx_.system_history, ctx_.alerts, ctx_.describe};
     if (auto r = http::handle_api(method, target, req.body(), api)) {
         auto res = make(r->status, std::move(r->body), r->content_type, v, ka);
         res->set(bhttp::field::cache_control, "no-store");

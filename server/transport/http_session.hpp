@@ -34,6 +34,7 @@ struct server_context {
     std::function<std::optional<core::series>(int, std::optional<std::uint64_t>, double, double)> process_history;
     std::function<core::series(double, double)> system_history;
     http::alerts_api* alerts = nullptr;
+    decltype(http::api_context::describe) describe;
 };
 
 class http_session : public std::enable_shared_from_this<http_session> {

@@ -102,6 +102,11 @@ std::optional<core::process_key> hub::latest_key(int pid) {
     return history_.latest_key(pid);
 }
 
+std::optional<core::history::description> hub::describe(const core::process_key& key) {
+    std::lock_guard lock(history_mutex_);
+    return history_.describe(key);
+}
+
 std::optional<core::series> hub::process_range(const core::process_key& key, double from, double to) {
     std::lock_guard lock(history_mutex_);
     return history_.process(key, from, to);

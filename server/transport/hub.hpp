@@ -58,6 +58,7 @@ public:
     core::series system_range(double from, double to);
     /** Memory-only history queries. */
     std::optional<core::process_key> latest_key(int pid);
+    std::optional<core::history::description> describe(const core::process_key& key);
     std::optional<core::series> process_range(const core::process_key& key, double from, double to);
     std::size_t history_bytes();
     std::size_t history_processes();

@@ -160,6 +160,9 @@ BOOST_AUTO_TEST_CASE(history_of_an_exited_process_stays_queryable) {
     BOOST_REQUIRE(r.status == 200u);
     BOOST_TEST(r.json.at("series").at("t").as_array().size() >= 3u);
     BOOST_TEST(r.json.at("series").at("rss").at(0).as_int64() > 0);
+    BOOST_TEST(r.json.at("name").as_string() == "sleep"); // described after it exited
+    BOOST_TEST(r.json.at("cmdline").as_string() == "/bin/sleep 605");
+    BOOST_TEST(r.json.at("start").as_int64() > 0);
     // Downsampling on request: one point per bucket.
     auto coarse = http_request(srv.port(), "GET", "/api/processes/" + std::to_string(pid) + "/history?step=3600");
     BOOST_TEST(coarse.json.at("series").at("t").as_array().size() <= 2u);

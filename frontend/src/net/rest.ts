@@ -33,6 +33,10 @@ export interface HistoryRange {
 
 export interface ProcessHistory {
   pid: number;
+  /** Start ticks, name and command line of the process, when the server still knows them. */
+  start?: number;
+  name?: string;
+  cmdline?: string;
   from?: number;
   to?: number;
   series: HistoryColumns;
@@ -121,6 +125,9 @@ export class ProcpulseApi {
     const out: ProcessHistory = { pid: typeof r.value.pid === 'number' ? r.value.pid : pid, series: series.value };
     if (typeof r.value.from === 'number') out.from = r.value.from;
     if (typeof r.value.to === 'number') out.to = r.value.to;
+    if (typeof r.value.start === 'number') out.start = r.value.start;
+    if (typeof r.value.name === 'string') out.name = r.value.name;
+    if (typeof r.value.cmdline === 'string') out.cmdline = r.value.cmdline;
     return { ok: true, value: out };
   }
 

@@ -407,6 +407,9 @@ export class Store {
       e.exited ??= { reason: 'exited', time: ring.lastTime };
       // The last values stand in for the record the server no longer sends.
       const rec: ProcessRecord = { ...e.record, pid: e.pid };
+      if (r.value.name !== undefined) rec.name ??= r.value.name;
+      if (r.value.cmdline !== undefined) rec.cmdline ??= r.value.cmdline;
+      if (r.value.start !== undefined) rec.start ??= r.value.start;
       for (const k of PROCESS_HISTORY_COLUMNS) {
         const v = lastNumber(ring.column(k));
         if (v === undefined) delete rec[k];
