@@ -71,6 +71,18 @@ std::uint8_t bit_for(pid_file f) {
     }
 }
 
+/** The figures of statm, status and io, which light sweeps carry over from the last full read. */
+void copy_detail(const process_sample& from, process_sample& to) {
+    to.shared = from.shared, to.text = from.text, to.data = from.data;
+    to.uid = from.uid, to.username = from.username;
+    to.ctx_switches_voluntary = from.ctx_switches_voluntary;
+    to.ctx_switches_involuntary = from.ctx_switches_involuntary;
+    to.read_bytes = from.read_bytes, to.write_bytes = from.write_bytes;
+    to.read_chars = from.read_chars, to.write_chars = from.write_chars;
+    to.read_count = from.read_count, to.write_count = from.write_count;
+    to.unavailable = from.unavailable;
+}
+
 double seconds_between(std::int64_t a_ns, std::int64_t b_ns) {
     return static_cast<double>(b_ns - a_ns) / 1e9;
 }
@@ -138,18 +150,10 @@ bool collector::sample_process(int pid, tracked_process& t, const sample_time& a
                        t.comm == st->comm;
     if (quiet) {
         // Light sweep: RSS and VMS from stat (the same counters statm shows), the rest as last read.
-        const process_sample& d = t.detail;
         out.vms = st->vsize;
         out.rss = st->rss > 0 ? static_cast<std::uint64_t>(st->rss) * page : 0;
         out.memory_percent = mem_total > 0 ? static_cast<double>(out.rss) / mem_total * 100.0 : 0;
-        out.shared = d.shared, out.text = d.text, out.data = d.data;
-        out.uid = d.uid, out.username = d.username;
-        out.ctx_switches_voluntary = d.ctx_switches_voluntary;
-        out.ctx_switches_involuntary = d.ctx_switches_involuntary;
-        out.read_bytes = d.read_bytes, out.write_bytes = d.write_bytes;
-        out.read_chars = d.read_chars, out.write_chars = d.write_chars;
-        out.read_count = d.read_count, out.write_count = d.write_count;
-        out.unavailable = d.unavailable;
+        copy_detail(t.detail, out);
         out.cmdline = t.cmdline;
         const double dt = seconds_between(t.prev_steady_ns, at.steady_ns);
         out.cpu_percent = cpu_percent(t.prev_cpu_ticks, cpu_ticks, opts_.clk_tck, dt);
@@ -239,17 +243,7 @@ bool collector::sample_process(int pid, tracked_process& t, const sample_time& a
     t.prev_io_ns = at.steady_ns;
     t.prev_threads = st->num_threads;
     t.prev_state = st->state;
-    if (opts_.full_read_every > 0) {
-        process_sample& d = t.detail;
-        d.shared = out.shared, d.text = out.text, d.data = out.data;
-        d.uid = out.uid, d.username = out.username;
-        d.ctx_switches_voluntary = out.ctx_switches_voluntary;
-        d.ctx_switches_involuntary = out.ctx_switches_involuntary;
-        d.read_bytes = out.read_bytes, d.write_bytes = out.write_bytes;
-        d.read_chars = out.read_chars, d.write_chars = out.write_chars;
-        d.read_count = out.read_count, d.write_count = out.write_count;
-        d.unavailable = out.unavailable;
-    }
+    if (opts_.full_read_every > 0) copy_detail(out, t.detail);
     t.prev_cpu_ticks = cpu_ticks;
     t.prev_minflt = st->minflt;
     t.prev_majflt = st->majflt;
