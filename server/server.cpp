@@ -95,7 +95,9 @@ int run_server(const config::config& cfg) {
     alerts::alert_service alert_svc(db.get());
     alert_svc.load(cfg.alerts_file);
     std::unique_ptr<store::writer> writer;
-    if (db) writer = std::make_unique<store::writer>(*db, tiers, cfg.flush_interval, [&watched] { return watched.pids(); });
+    if (db)
+        writer = std::make_unique<store::writer>(*db, tiers, cfg.flush_interval,
+                                                 [&watched] { return watched.pids(); });
 
     // A first sweep before serving, so that the first clients get data at once.
     auto first = coll.sweep(sampler::sampler::now());
@@ -113,7 +115,8 @@ int run_server(const config::config& cfg) {
     transport::hub_hooks hooks;
     hooks.alerts = [&alert_svc](const core::snapshot& snap) {
         protocol::tick_alerts a;
-        for (const auto& e : alert_svc.evaluate(snap)) a.events.push_back(core::alert_event_json(e));
+        for (const auto& e : alert_svc.evaluate(snap))
+            a.events.push_back(core::alert_event_json(e));
         a.active = alert_svc.active_json();
         return a;
     };
@@ -127,8 +130,10 @@ int run_server(const config::config& cfg) {
     auto process_history = [&](int pid, std::optional<std::uint64_t> start, double from,
                                double to) -> std::optional<core::series> {
         std::optional<core::process_key> key;
-        if (start) key = core::process_key{pid, *start};
-        else key = hub_ptr->latest_key(pid);
+        if (start)
+            key = core::process_key{pid, *start};
+        else
+            key = hub_ptr->latest_key(pid);
         if (!key && db) {
             if (auto s = db->latest_start(pid)) key = core::process_key{pid, *s};
         }
@@ -149,26 +154,35 @@ int run_server(const config::config& cfg) {
     hub.publish(first.snap);
 
     net::io_context ioc(static_cast<int>(cfg.threads));
-    transport::server_context ctx{cfg, hub, watched, http::static_files(cfg.static_dir), {},
-                                  transport::connection_limiter(cfg.lim.max_connections,
-                                                                cfg.lim.max_connections_per_ip),
-                                  {}, {}, {}};
+    transport::server_context ctx{
+        cfg,
+        hub,
+        watched,
+        http::static_files(cfg.static_dir),
+        {},
+        transport::connection_limiter(cfg.lim.max_connections, cfg.lim.max_connections_per_ip),
+        {},
+        {},
+        {}};
     ctx.process_history = process_history;
     ctx.system_history = [&](double from, double to) {
         auto mem = hub.system_range(from, to);
         double mem_start = mem.t.empty() ? to + 1 : mem.t.front();
         if (!db || from >= mem_start) return mem;
-        auto old = db->system_history(from, std::min(to, mem_start - 1e-3), tier_for(tiers, from, wall_now()));
+        auto old = db->system_history(from, std::min(to, mem_start - 1e-3),
+                                      tier_for(tiers, from, wall_now()));
         return concat(std::move(old), mem);
     };
     ctx.alerts = &alert_svc;
     ctx.describe = [&hub](int pid, std::optional<std::uint64_t> start)
         -> std::optional<http::api_context::process_info> {
-        auto key = start ? std::optional<core::process_key>(core::process_key{pid, *start}) : hub.latest_key(pid);
+        auto key = start ? std::optional<core::process_key>(core::process_key{pid, *start})
+                         : hub.latest_key(pid);
         if (!key) return std::nullopt;
         auto d = hub.describe(*key);
         if (!d) return std::nullopt;
-        return http::api_context::process_info{key->start_ticks, d->name, d->cmdline ? *d->cmdline : ""};
+        return http::api_context::process_info{key->start_ticks, d->name,
+                                               d->cmdline ? *d->cmdline : ""};
     };
 
     tcp::endpoint ep(net::ip::make_address(cfg.listen_host), cfg.listen_port);
@@ -191,8 +205,9 @@ int run_server(const config::config& cfg) {
     std::string host = bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
                                                : bound.address().to_string();
     std::string url = "http://" + host + ":" + std::to_string(bound.port()) + "/";
-    log::info("procpulse listening on " + url + " (interval " + std::to_string(cfg.interval.count()) +
-              " ms, " + std::to_string(first.snap->processes.size()) + " processes)");
+    log::info("procpulse listening on " + url + " (interval " +
+              std::to_string(cfg.interval.count()) + " ms, " +
+              std::to_string(first.snap->processes.size()) + " processes)");
     std::fprintf(stderr, "procpulse: listening on %s\n", url.c_str());
 
     net::signal_set signals(ioc, SIGINT, SIGTERM);
@@ -209,9 +224,11 @@ int run_server(const config::config& cfg) {
     });
 
     std::vector<std::thread> pool;
-    for (unsigned i = 1; i < cfg.threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
+    for (unsigned i = 1; i < cfg.threads; ++i)
+        pool.emplace_back([&ioc] { ioc.run(); });
     ioc.run();
-    for (auto& t : pool) t.join();
+    for (auto& t : pool)
+        t.join();
     smp.stop();
     if (writer) writer->stop(); // flush what is left
     log::info("stopped");

@@ -6,10 +6,10 @@
 #include "sampler/sampler.hpp"
 #include "sampler/users.hpp"
 
-#include <boost/json/array.hpp>
-#include <boost/json/serialize.hpp>
 #include <algorithm>
 #include <atomic>
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
 #include <csignal>
 #include <cstdio>
 #include <thread>
@@ -30,13 +30,16 @@ core::collector make_collector(const config::config& cfg) {
 }
 
 std::atomic<bool> stop_requested{false};
-void on_signal(int) { stop_requested = true; }
+void on_signal(int) {
+    stop_requested = true;
+}
 
 std::string human_bytes(std::uint64_t b) {
     const char* units[] = {"B", "K", "M", "G", "T"};
     double v = static_cast<double>(b);
     int u = 0;
-    while (v >= 1024 && u < 4) v /= 1024, ++u;
+    while (v >= 1024 && u < 4)
+        v /= 1024, ++u;
     char out[32];
     std::snprintf(out, sizeof out, u == 0 ? "%.0f%s" : "%.1f%s", v, units[u]);
     return out;
@@ -57,7 +60,8 @@ int run_once(const config::config& cfg) {
     out["system"] = protocol::system_record(snap.system, snap.at.wall);
     json::array procs;
     procs.reserve(snap.processes.size());
-    for (const auto& p : snap.processes) procs.push_back(protocol::process_record(p));
+    for (const auto& p : snap.processes)
+        procs.push_back(protocol::process_record(p));
     out["processes"] = std::move(procs);
     std::string text = protocol::to_json(out);
     text += '\n';
@@ -83,12 +87,13 @@ int run_watch(const config::config& cfg) {
         const auto& sys = snap->system;
         std::string out = tty ? "\x1b[H\x1b[2J" : "";
         char line[512];
-        std::snprintf(line, sizeof line,
-                      "procpulse  procs %u  threads %u  load %.2f %.2f %.2f  cpu %5.1f%%  mem %s/%s "
-                      "(%.1f%%)  swap %.1f%%\n",
-                      sys.process_count, sys.thread_count, sys.load1, sys.load5, sys.load15,
-                      sys.cpu_percent.value_or(0), human_bytes(sys.mem_used).c_str(),
-                      human_bytes(sys.mem_total).c_str(), sys.mem_percent, sys.swap_percent);
+        std::snprintf(
+            line, sizeof line,
+            "procpulse  procs %u  threads %u  load %.2f %.2f %.2f  cpu %5.1f%%  mem %s/%s "
+            "(%.1f%%)  swap %.1f%%\n",
+            sys.process_count, sys.thread_count, sys.load1, sys.load5, sys.load15,
+            sys.cpu_percent.value_or(0), human_bytes(sys.mem_used).c_str(),
+            human_bytes(sys.mem_total).c_str(), sys.mem_percent, sys.swap_percent);
         out += line;
         std::snprintf(line, sizeof line, "%7s %-10s %1s %6s %5s %8s %8s %4s %9s  %s\n", "PID",
                       "USER", "S", "CPU%", "MEM%", "RSS", "VMS", "THR", "FLT/s", "NAME");
@@ -107,7 +112,8 @@ int run_watch(const config::config& cfg) {
         std::fflush(stdout);
     });
     s.start();
-    while (!stop_requested) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    while (!stop_requested)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
     s.stop();
     return 0;
 }

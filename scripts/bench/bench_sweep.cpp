@@ -46,10 +46,14 @@ int main(int argc, char** argv) {
     std::string proc_root = "/proc";
     int full_read_every = 0; // 0: every file of every process every sweep (what raw_reader does)
     for (int i = 1; i < argc; ++i) {
-        if (!std::strcmp(argv[i], "--sweeps") && i + 1 < argc) sweeps = std::atoi(argv[++i]);
-        else if (!std::strcmp(argv[i], "--proc-root") && i + 1 < argc) proc_root = argv[++i];
-        else if (!std::strcmp(argv[i], "--full-read-every") && i + 1 < argc) full_read_every = std::atoi(argv[++i]);
-        else usage(argv[0]);
+        if (!std::strcmp(argv[i], "--sweeps") && i + 1 < argc)
+            sweeps = std::atoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--proc-root") && i + 1 < argc)
+            proc_root = argv[++i];
+        else if (!std::strcmp(argv[i], "--full-read-every") && i + 1 < argc)
+            full_read_every = std::atoi(argv[++i]);
+        else
+            usage(argv[0]);
     }
     if (sweeps <= 0) usage(argv[0]);
 
@@ -76,7 +80,8 @@ int main(int argc, char** argv) {
     ::getrusage(RUSAGE_SELF, &ru1);
 
     const double per = 1e6 / static_cast<double>(processes ? processes : 1);
-    std::printf("impl=collector full_read_every=%d sweeps=%d processes=%.1f cpu_us=%.3f user_us=%.3f sys_us=%.3f\n",
+    std::printf("impl=collector full_read_every=%d sweeps=%d processes=%.1f cpu_us=%.3f "
+                "user_us=%.3f sys_us=%.3f\n",
                 full_read_every, sweeps, static_cast<double>(processes) / sweeps, cpu * per,
                 (seconds(ru1.ru_utime) - seconds(ru0.ru_utime)) * per,
                 (seconds(ru1.ru_stime) - seconds(ru0.ru_stime)) * per);

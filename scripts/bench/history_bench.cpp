@@ -64,7 +64,8 @@ int main(int argc, char** argv) {
     core::downsampler down(*core::parse_tiers("1s:1h,10s:24h,1m:7d"));
     store::store db(db_path);
     std::set<core::process_key> watched;
-    for (int i = 0; i < 8; ++i) watched.insert(base.processes[static_cast<std::size_t>(i * 97 % n)].key);
+    for (int i = 0; i < 8; ++i)
+        watched.insert(base.processes[static_cast<std::size_t>(i * 97 % n)].key);
 
     std::vector<core::history_row> pending;
     double t0 = 1795650000.0;
@@ -103,26 +104,32 @@ int main(int argc, char** argv) {
     auto q0 = std::chrono::steady_clock::now();
     int reps = 20;
     std::size_t got = 0;
-    for (int i = 0; i < reps; ++i) got += hist.process(k, 0, 1e18)->t.size();
+    for (int i = 0; i < reps; ++i)
+        got += hist.process(k, 0, 1e18)->t.size();
     const double mem_query_ms = ms_since(q0) / reps;
     auto q1 = std::chrono::steady_clock::now();
     std::size_t got_db = 0;
-    for (int i = 0; i < reps; ++i) got_db += db.process_history(k, t0, t0 + sweeps, 1000)->t.size();
+    for (int i = 0; i < reps; ++i)
+        got_db += db.process_history(k, t0, t0 + sweeps, 1000)->t.size();
     const double db_query_ms = ms_since(q1) / reps;
 
     std::uintmax_t disk = std::filesystem::file_size(db_path);
-    if (std::filesystem::exists(db_path + "-wal")) disk += std::filesystem::file_size(db_path + "-wal");
+    if (std::filesystem::exists(db_path + "-wal"))
+        disk += std::filesystem::file_size(db_path + "-wal");
     const auto rows = db.history_rows();
 
     std::printf("{\"processes\":%d,\"sweeps\":%d,\"busy_percent\":%d,\n", n, sweeps, busy_pct);
-    std::printf(" \"history_memory_bytes\":%zu,\"history_bytes_per_point\":%.2f,\n", hist.memory_bytes(),
-                static_cast<double>(hist.memory_bytes()) / points);
-    std::printf(" \"process_rss_growth_kib\":%ld,\"rss_bytes_per_point\":%.2f,\n", rss_after - rss_before,
+    std::printf(" \"history_memory_bytes\":%zu,\"history_bytes_per_point\":%.2f,\n",
+                hist.memory_bytes(), static_cast<double>(hist.memory_bytes()) / points);
+    std::printf(" \"process_rss_growth_kib\":%ld,\"rss_bytes_per_point\":%.2f,\n",
+                rss_after - rss_before,
                 static_cast<double>(rss_after - rss_before) * 1024.0 / points);
     std::printf(" \"append_ms_per_sweep\":%.3f,\"total_ms\":%.0f,\n", append_ms / sweeps, total_ms);
-    std::printf(" \"db_rows\":%lld,\"db_bytes\":%llu,\"db_bytes_per_row\":%.1f,\n", static_cast<long long>(rows),
-                static_cast<unsigned long long>(disk), rows ? static_cast<double>(disk) / static_cast<double>(rows) : 0.0);
-    std::printf(" \"query_1h_memory_ms\":%.3f,\"query_1h_sqlite_ms\":%.3f,\"points_memory\":%zu,\"points_sqlite\":%zu}\n",
+    std::printf(" \"db_rows\":%lld,\"db_bytes\":%llu,\"db_bytes_per_row\":%.1f,\n",
+                static_cast<long long>(rows), static_cast<unsigned long long>(disk),
+                rows ? static_cast<double>(disk) / static_cast<double>(rows) : 0.0);
+    std::printf(" \"query_1h_memory_ms\":%.3f,\"query_1h_sqlite_ms\":%.3f,\"points_memory\":%zu,"
+                "\"points_sqlite\":%zu}\n",
                 mem_query_ms, db_query_ms, got / reps, got_db / reps);
     return 0;
 }

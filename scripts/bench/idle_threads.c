@@ -8,7 +8,8 @@
 
 static void* idle(void* arg) {
     (void)arg;
-    for (;;) pause();
+    for (;;)
+        pause();
     return NULL;
 }
 
@@ -22,5 +23,6 @@ int main(void) {
     }
     if (write(STDOUT_FILENO, "r", 1) != 1) return 1;
     close(STDOUT_FILENO);
-    for (;;) pause();
+    for (;;)
+        pause();
 }

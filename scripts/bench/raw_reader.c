@@ -89,7 +89,8 @@ static int open_slot(struct slot* s, const char* pid) {
 static struct slot* slot_for(long pid) {
     if ((size_t)pid >= slot_count) {
         size_t n = slot_count ? slot_count : 1024;
-        while (n <= (size_t)pid) n *= 2;
+        while (n <= (size_t)pid)
+            n *= 2;
         slots = realloc(slots, n * sizeof *slots);
         if (!slots) abort();
         memset(slots + slot_count, 0, (n - slot_count) * sizeof *slots);
@@ -109,7 +110,8 @@ static long sweep(DIR* dir, const int* sys_fd) {
         const char* p = e->d_name;
         if (*p < '1' || *p > '9') continue;
         long pid = 0;
-        for (; *p >= '0' && *p <= '9'; ++p) pid = pid * 10 + (*p - '0');
+        for (; *p >= '0' && *p <= '9'; ++p)
+            pid = pid * 10 + (*p - '0');
         if (*p) continue;
         struct slot* s = slot_for(pid);
         if (!s->open && !open_slot(s, e->d_name)) continue;
@@ -130,15 +132,20 @@ static double cpu_seconds(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static double seconds(struct timeval tv) { return (double)tv.tv_sec + (double)tv.tv_usec / 1e6; }
+static double seconds(struct timeval tv) {
+    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
 
 int main(int argc, char** argv) {
     int sweeps = 50;
     const char* root = "/proc";
     for (int i = 1; i < argc; ++i) {
-        if (!strcmp(argv[i], "--sweeps") && i + 1 < argc) sweeps = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--proc-root") && i + 1 < argc) root = argv[++i];
-        else sweeps = 0;
+        if (!strcmp(argv[i], "--sweeps") && i + 1 < argc)
+            sweeps = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--proc-root") && i + 1 < argc)
+            root = argv[++i];
+        else
+            sweeps = 0;
     }
     if (sweeps <= 0) {
         fprintf(stderr, "usage: %s [--sweeps K] [--proc-root DIR]\n", argv[0]);
@@ -161,7 +168,8 @@ int main(int argc, char** argv) {
     getrusage(RUSAGE_SELF, &ru0);
     double cpu0 = cpu_seconds();
     long processes = 0;
-    for (int k = 0; k < sweeps; ++k) processes += sweep(dir, sys_fd);
+    for (int k = 0; k < sweeps; ++k)
+        processes += sweep(dir, sys_fd);
     double cpu = cpu_seconds() - cpu0;
     getrusage(RUSAGE_SELF, &ru1);
 

@@ -22,13 +22,15 @@ void alert_service::load(const std::string& rules_file) {
         for (const auto& [id, text] : db_->load_rules()) {
             boost::system::error_code ec;
             auto v = json::parse(text, ec);
-            auto r = ec ? std::variant<core::alert_rule, std::string>(std::string("bad JSON")) : core::parse_alert_rule(v);
+            auto r = ec ? std::variant<core::alert_rule, std::string>(std::string("bad JSON"))
+                        : core::parse_alert_rule(v);
             if (auto* rule = std::get_if<core::alert_rule>(&r)) {
                 rule->id = id;
                 engine_.add_rule(*rule);
                 next_id_ = std::max(next_id_, id + 1);
             } else {
-                log::warn("stored alert rule " + std::to_string(id) + " ignored: " + std::get<std::string>(r));
+                log::warn("stored alert rule " + std::to_string(id) +
+                          " ignored: " + std::get<std::string>(r));
             }
         }
         for (auto& e : db_->recent_events(200)) {
@@ -45,7 +47,8 @@ void alert_service::load(const std::string& rules_file) {
     boost::system::error_code ec;
     auto v = json::parse(ss.str(), ec);
     if (ec || !v.is_array())
-        throw std::runtime_error("alert rules file " + rules_file + " must hold a JSON array of rules");
+        throw std::runtime_error("alert rules file " + rules_file +
+                                 " must hold a JSON array of rules");
     for (const auto& item : v.get_array()) {
         auto r = core::parse_alert_rule(item);
         if (auto* why = std::get_if<std::string>(&r))
@@ -70,7 +73,8 @@ void alert_service::record(const std::vector<core::alert_event>& events) {
     for (const auto& e : events) {
         auto o = core::alert_event_json(e);
         log::info("alert " + e.state + ": " + e.rule_name +
-                  (e.key ? " pid " + std::to_string(e.key->pid) + " (" + e.process_name + ")" : std::string()) +
+                  (e.key ? " pid " + std::to_string(e.key->pid) + " (" + e.process_name + ")"
+                         : std::string()) +
                   " value " + std::to_string(e.value));
         recent_.push_back(o);
         if (recent_.size() > 200) recent_.pop_front();
@@ -95,14 +99,16 @@ std::vector<core::alert_event> alert_service::evaluate(const core::snapshot& sna
 json::object alert_service::active_json() {
     std::lock_guard lock(mutex_);
     json::object o;
-    for (const auto& e : engine_.active()) o[core::alert_instance_id(e.rule_id, e.key)] = core::alert_event_json(e);
+    for (const auto& e : engine_.active())
+        o[core::alert_instance_id(e.rule_id, e.key)] = core::alert_event_json(e);
     return o;
 }
 
 json::array alert_service::rules() {
     std::lock_guard lock(mutex_);
     json::array a;
-    for (const auto& r : engine_.rules()) a.push_back(core::alert_rule_json(r));
+    for (const auto& r : engine_.rules())
+        a.push_back(core::alert_rule_json(r));
     return a;
 }
 
@@ -122,7 +128,8 @@ std::variant<json::object, std::string> alert_service::add_rule(const json::valu
 bool alert_service::delete_rule(std::int64_t id, double now) {
     std::lock_guard lock(mutex_);
     bool found = false;
-    for (const auto& r : engine_.rules()) found = found || r.id == id;
+    for (const auto& r : engine_.rules())
+        found = found || r.id == id;
     if (!found) return false;
     record(engine_.remove_rule(id, now));
     if (db_) db_->delete_rule(id);
@@ -132,9 +139,12 @@ bool alert_service::delete_rule(std::int64_t id, double now) {
 json::object alert_service::overview(std::size_t recent) {
     std::lock_guard lock(mutex_);
     json::array active, rec;
-    for (const auto& e : engine_.active()) active.push_back(core::alert_event_json(e));
-    for (auto it = recent_.rbegin(); it != recent_.rend() && rec.size() < recent; ++it) rec.push_back(*it);
-    return json::object{{"success", true}, {"active", std::move(active)}, {"recent", std::move(rec)}};
+    for (const auto& e : engine_.active())
+        active.push_back(core::alert_event_json(e));
+    for (auto it = recent_.rbegin(); it != recent_.rend() && rec.size() < recent; ++it)
+        rec.push_back(*it);
+    return json::object{
+        {"success", true}, {"active", std::move(active)}, {"recent", std::move(rec)}};
 }
 
 } // namespace procpulse::alerts

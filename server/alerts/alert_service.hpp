@@ -23,7 +23,8 @@ class alert_service : public http::alerts_api {
 public:
     explicit alert_service(store::store* db);
 
-    /** Loads rules from the store, then from a JSON file (an array of rules); throws on a bad file. */
+    /** Loads rules from the store, then from a JSON file (an array of rules); throws on a bad file.
+     */
     void load(const std::string& rules_file);
 
     /** Evaluates a sweep: returns the events (also recorded). */
@@ -34,7 +35,8 @@ public:
 
     // alerts_api
     boost::json::array rules() override;
-    std::variant<boost::json::object, std::string> add_rule(const boost::json::value& v, double now) override;
+    std::variant<boost::json::object, std::string> add_rule(const boost::json::value& v,
+                                                            double now) override;
     bool delete_rule(std::int64_t id, double now) override;
     boost::json::object overview(std::size_t recent) override;
 

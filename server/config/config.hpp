@@ -12,19 +12,19 @@ using std::chrono::milliseconds;
 
 /** Per-connection and server-wide limits; announced to clients in `hello`. */
 struct limits {
-    std::size_t max_message_bytes = 8 * 1024;   ///< largest client frame; larger closes with 1009
-    std::size_t max_subscriptions = 256;        ///< PIDs per connection
-    std::size_t max_connections = 512;          ///< in total
+    std::size_t max_message_bytes = 8 * 1024; ///< largest client frame; larger closes with 1009
+    std::size_t max_subscriptions = 256;      ///< PIDs per connection
+    std::size_t max_connections = 512;        ///< in total
     std::size_t max_connections_per_ip = 64;
     double messages_per_sec = 20;               ///< client message token bucket: refill rate
     double message_burst = 40;                  ///< and size
     std::size_t outbox_bytes = 4 * 1024 * 1024; ///< queued bytes before a client counts as lagging
     milliseconds write_timeout{10000};          ///< a write pending longer closes the client
     milliseconds handshake_timeout{10000};
-    milliseconds idle_timeout{120000};          ///< HTTP keep-alive idle
+    milliseconds idle_timeout{120000}; ///< HTTP keep-alive idle
     std::size_t max_header_bytes = 8 * 1024;
     std::size_t max_body_bytes = 64 * 1024;
-    std::size_t max_process_limit = 5000;       ///< `limit` of the processes topic
+    std::size_t max_process_limit = 5000; ///< `limit` of the processes topic
 };
 
 struct config {
@@ -37,15 +37,15 @@ struct config {
     std::vector<std::string> allow_origins; ///< extra Origins allowed to open /ws
     std::string allow_embed = "'self'";     ///< frame-ancestors for the embed view
     milliseconds history{60 * 60 * 1000};   ///< in-memory history per process
-    std::string db_path;                    ///< SQLite file; empty = default path; ":memory:" = none
+    std::string db_path; ///< SQLite file; empty = default path; ":memory:" = none
     std::string retention = "1s:1h,10s:24h,1m:7d"; ///< stored history tiers STEP:KEEP
-    milliseconds flush_interval{5000};      ///< how often history is written to the database
-    std::string alerts_file;                ///< JSON array of alert rules loaded at start
+    milliseconds flush_interval{5000};             ///< how often history is written to the database
+    std::string alerts_file;                       ///< JSON array of alert rules loaded at start
     std::string log_level = "info";
-    unsigned threads = 2;                   ///< network threads
+    unsigned threads = 2; ///< network threads
     bool once = false;
     bool watch = false;
-    bool keep_open = true; ///< keep /proc files open between sweeps
+    bool keep_open = true;    ///< keep /proc files open between sweeps
     int full_read_every = 10; ///< see core::collector_options::full_read_every
     limits lim;
 };

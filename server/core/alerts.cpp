@@ -22,7 +22,8 @@ bool glob_match(std::string_view p, std::string_view t) {
             return false;
         }
     }
-    while (pi < p.size() && p[pi] == '*') ++pi;
+    while (pi < p.size() && p[pi] == '*')
+        ++pi;
     return pi == p.size();
 }
 
@@ -41,10 +42,14 @@ std::optional<double> number(const json::value& v) {
 
 const char* cmp_text(alert_rule::comparison c) {
     switch (c) {
-    case alert_rule::comparison::above: return ">";
-    case alert_rule::comparison::at_least: return ">=";
-    case alert_rule::comparison::below: return "<";
-    case alert_rule::comparison::at_most: return "<=";
+    case alert_rule::comparison::above:
+        return ">";
+    case alert_rule::comparison::at_least:
+        return ">=";
+    case alert_rule::comparison::below:
+        return "<";
+    case alert_rule::comparison::at_most:
+        return "<=";
     }
     return ">";
 }
@@ -53,7 +58,8 @@ std::optional<double> process_metric(const process_sample& p, std::string_view m
     if (m == "cpu_percent") return p.cpu_percent;
     if (m == "rss") return static_cast<double>(p.rss);
     if (m == "vms") return static_cast<double>(p.vms);
-    if (m == "shared") return p.shared ? std::optional<double>(static_cast<double>(*p.shared)) : std::nullopt;
+    if (m == "shared")
+        return p.shared ? std::optional<double>(static_cast<double>(*p.shared)) : std::nullopt;
     if (m == "memory_percent") return p.memory_percent;
     if (m == "minor_faults_per_sec") return p.minor_faults_per_sec;
     if (m == "major_faults_per_sec") return p.major_faults_per_sec;
@@ -89,7 +95,8 @@ std::variant<alert_rule, std::string> parse_alert_rule(const json::value& v) {
     alert_rule r;
     if (auto* id = o.if_contains("id"); id && !id->is_null()) {
         auto n = number(*id);
-        if (!n || *n <= 0 || *n != std::floor(*n)) return std::string("\"id\" must be a positive integer");
+        if (!n || *n <= 0 || *n != std::floor(*n))
+            return std::string("\"id\" must be a positive integer");
         r.id = static_cast<std::int64_t>(*n);
     }
     if (auto* n = o.if_contains("name"); n && !n->is_null()) {
@@ -126,24 +133,31 @@ std::variant<alert_rule, std::string> parse_alert_rule(const json::value& v) {
     r.metric = m->get_string();
     bool sys = r.scope == alert_rule::scope_kind::system;
     if (sys ? !listed(alert_system_metrics, r.metric) : !listed(alert_process_metrics, r.metric))
-        return "unknown " + std::string(sys ? "system" : "process") + " metric \"" + r.metric + "\"";
+        return "unknown " + std::string(sys ? "system" : "process") + " metric \"" + r.metric +
+               "\"";
     std::string op = ">";
     if (auto* c = o.if_contains("op"); c && !c->is_null()) {
         if (!c->is_string()) return std::string("\"op\" must be one of >, >=, <, <=");
         op = c->get_string();
     }
-    if (op == ">") r.cmp = alert_rule::comparison::above;
-    else if (op == ">=") r.cmp = alert_rule::comparison::at_least;
-    else if (op == "<") r.cmp = alert_rule::comparison::below;
-    else if (op == "<=") r.cmp = alert_rule::comparison::at_most;
-    else return std::string("\"op\" must be one of >, >=, <, <=");
+    if (op == ">")
+        r.cmp = alert_rule::comparison::above;
+    else if (op == ">=")
+        r.cmp = alert_rule::comparison::at_least;
+    else if (op == "<")
+        r.cmp = alert_rule::comparison::below;
+    else if (op == "<=")
+        r.cmp = alert_rule::comparison::at_most;
+    else
+        return std::string("\"op\" must be one of >, >=, <, <=");
     auto* th = o.if_contains("threshold");
     auto thv = th ? number(*th) : std::nullopt;
     if (!thv) return std::string("\"threshold\" must be a number");
     r.threshold = *thv;
     if (auto* f = o.if_contains("for"); f && !f->is_null()) {
         auto n = number(*f);
-        if (!n || *n < 0 || *n > 7 * 86400) return std::string("\"for\" must be seconds between 0 and 604800");
+        if (!n || *n < 0 || *n > 7 * 86400)
+            return std::string("\"for\" must be seconds between 0 and 604800");
         r.for_seconds = *n;
     }
     r.hysteresis = std::abs(r.threshold) * 0.05;
@@ -153,9 +167,11 @@ std::variant<alert_rule, std::string> parse_alert_rule(const json::value& v) {
         r.hysteresis = *n;
     }
     if (r.name.empty()) {
-        std::string target = sys ? "system" : r.scope == alert_rule::scope_kind::pid ? "pid " + std::to_string(r.pid)
-                                          : r.scope == alert_rule::scope_kind::name ? r.glob
-                                                                                    : "any process";
+        std::string target = sys ? "system"
+                             : r.scope == alert_rule::scope_kind::pid
+                                 ? "pid " + std::to_string(r.pid)
+                             : r.scope == alert_rule::scope_kind::name ? r.glob
+                                                                       : "any process";
         char th_text[64];
         std::snprintf(th_text, sizeof th_text, "%g", r.threshold);
         r.name = r.metric + " " + op + " " + th_text + " (" + target + ")";
@@ -164,20 +180,34 @@ std::variant<alert_rule, std::string> parse_alert_rule(const json::value& v) {
 }
 
 json::object alert_rule_json(const alert_rule& r) {
-    json::object o{{"id", r.id}, {"name", r.name}, {"metric", r.metric}, {"op", cmp_text(r.cmp)},
-                   {"threshold", r.threshold}, {"for", r.for_seconds}, {"hysteresis", r.hysteresis}};
+    json::object o{{"id", r.id},
+                   {"name", r.name},
+                   {"metric", r.metric},
+                   {"op", cmp_text(r.cmp)},
+                   {"threshold", r.threshold},
+                   {"for", r.for_seconds},
+                   {"hysteresis", r.hysteresis}};
     switch (r.scope) {
-    case alert_rule::scope_kind::pid: o["scope"] = "pid", o["pid"] = r.pid; break;
-    case alert_rule::scope_kind::name: o["scope"] = "name", o["pattern"] = r.glob; break;
-    case alert_rule::scope_kind::any: o["scope"] = "any"; break;
-    case alert_rule::scope_kind::system: o["scope"] = "system"; break;
+    case alert_rule::scope_kind::pid:
+        o["scope"] = "pid", o["pid"] = r.pid;
+        break;
+    case alert_rule::scope_kind::name:
+        o["scope"] = "name", o["pattern"] = r.glob;
+        break;
+    case alert_rule::scope_kind::any:
+        o["scope"] = "any";
+        break;
+    case alert_rule::scope_kind::system:
+        o["scope"] = "system";
+        break;
     }
     return o;
 }
 
 std::string alert_instance_id(std::int64_t rule_id, const std::optional<process_key>& key) {
     return std::to_string(rule_id) + ":" +
-           (key ? std::to_string(key->pid) + ":" + std::to_string(key->start_ticks) : std::string("system"));
+           (key ? std::to_string(key->pid) + ":" + std::to_string(key->start_ticks)
+                : std::string("system"));
 }
 
 json::object alert_event_json(const alert_event& e) {
@@ -214,14 +244,16 @@ alert_event resolved(const alert_event& fired, double t, const char* reason) {
 } // namespace
 
 void alert_engine::add_rule(const alert_rule& r) {
-    rules_.erase(std::remove_if(rules_.begin(), rules_.end(), [&](const alert_rule& x) { return x.id == r.id; }),
+    rules_.erase(std::remove_if(rules_.begin(), rules_.end(),
+                                [&](const alert_rule& x) { return x.id == r.id; }),
                  rules_.end());
     rules_.push_back(r);
 }
 
 std::vector<alert_event> alert_engine::remove_rule(std::int64_t id, double now) {
     std::vector<alert_event> out;
-    rules_.erase(std::remove_if(rules_.begin(), rules_.end(), [&](const alert_rule& x) { return x.id == id; }),
+    rules_.erase(std::remove_if(rules_.begin(), rules_.end(),
+                                [&](const alert_rule& x) { return x.id == id; }),
                  rules_.end());
     for (auto it = states_.begin(); it != states_.end();) {
         if (it->first.first != id) {
@@ -235,18 +267,27 @@ std::vector<alert_event> alert_engine::remove_rule(std::int64_t id, double now) 
     return out;
 }
 
-void alert_engine::step(const alert_rule& r, const std::optional<process_key>& key, const std::string& name,
-                        std::optional<double> value, double t, std::vector<alert_event>& out) {
+void alert_engine::step(const alert_rule& r, const std::optional<process_key>& key,
+                        const std::string& name, std::optional<double> value, double t,
+                        std::vector<alert_event>& out) {
     auto id = std::make_pair(r.id, alert_instance_id(r.id, key));
     seen_[id] = generation_;
     if (!value) return; // unavailable: no change either way
     const double v = *value;
     bool hit = false, clear = false;
     switch (r.cmp) {
-    case alert_rule::comparison::above: hit = v > r.threshold, clear = v < r.threshold - r.hysteresis; break;
-    case alert_rule::comparison::at_least: hit = v >= r.threshold, clear = v < r.threshold - r.hysteresis; break;
-    case alert_rule::comparison::below: hit = v < r.threshold, clear = v > r.threshold + r.hysteresis; break;
-    case alert_rule::comparison::at_most: hit = v <= r.threshold, clear = v > r.threshold + r.hysteresis; break;
+    case alert_rule::comparison::above:
+        hit = v > r.threshold, clear = v < r.threshold - r.hysteresis;
+        break;
+    case alert_rule::comparison::at_least:
+        hit = v >= r.threshold, clear = v < r.threshold - r.hysteresis;
+        break;
+    case alert_rule::comparison::below:
+        hit = v<r.threshold, clear = v> r.threshold + r.hysteresis;
+        break;
+    case alert_rule::comparison::at_most:
+        hit = v <= r.threshold, clear = v > r.threshold + r.hysteresis;
+        break;
     }
     auto it = states_.find(id);
     if (it == states_.end()) {
@@ -295,13 +336,15 @@ std::vector<alert_event> alert_engine::evaluate(const snapshot& snap) {
             step(r, std::nullopt, "", system_metric(snap.system, r.metric), t, out);
             break;
         case alert_rule::scope_kind::pid:
-            if (const auto* p = snap.find(r.pid)) step(r, p->key, p->name, process_metric(*p, r.metric), t, out);
+            if (const auto* p = snap.find(r.pid))
+                step(r, p->key, p->name, process_metric(*p, r.metric), t, out);
             break;
         case alert_rule::scope_kind::name:
         case alert_rule::scope_kind::any:
             for (const auto& p : snap.processes) {
                 if (p.kernel_thread) continue;
-                if (r.scope == alert_rule::scope_kind::name && !glob_match(r.glob, p.name)) continue;
+                if (r.scope == alert_rule::scope_kind::name && !glob_match(r.glob, p.name))
+                    continue;
                 step(r, p.key, p.name, process_metric(p, r.metric), t, out);
             }
             break;

@@ -35,13 +35,21 @@ struct alert_rule {
 };
 
 /** Process metrics rules may use. */
-inline constexpr const char* alert_process_metrics[] = {
-    "cpu_percent", "rss", "vms", "shared", "memory_percent", "minor_faults_per_sec",
-    "major_faults_per_sec", "faults_per_sec", "num_threads", "read_bytes_per_sec",
-    "write_bytes_per_sec"};
+inline constexpr const char* alert_process_metrics[] = {"cpu_percent",
+                                                        "rss",
+                                                        "vms",
+                                                        "shared",
+                                                        "memory_percent",
+                                                        "minor_faults_per_sec",
+                                                        "major_faults_per_sec",
+                                                        "faults_per_sec",
+                                                        "num_threads",
+                                                        "read_bytes_per_sec",
+                                                        "write_bytes_per_sec"};
 /** System metrics rules with scope system may use. */
 inline constexpr const char* alert_system_metrics[] = {
-    "memory_percent", "swap_percent", "cpu_percent", "load1", "faults_per_sec", "mem_used", "swap_used"};
+    "memory_percent", "swap_percent", "cpu_percent", "load1",
+    "faults_per_sec", "mem_used",     "swap_used"};
 
 /** Validates a rule given as JSON; the error text says what is wrong. */
 std::variant<alert_rule, std::string> parse_alert_rule(const boost::json::value& v);
@@ -56,10 +64,10 @@ struct alert_event {
     std::string rule_name;
     std::string state; ///< "firing" or "resolved"
     std::string metric;
-    double value = 0;     ///< the value that made the change (the last one, for exits)
+    double value = 0; ///< the value that made the change (the last one, for exits)
     double threshold = 0;
-    double time = 0;      ///< seconds since the epoch
-    double since = 0;     ///< when the condition first held (firing) or when it fired (resolved)
+    double time = 0;  ///< seconds since the epoch
+    double since = 0; ///< when the condition first held (firing) or when it fired (resolved)
     std::optional<process_key> key; ///< absent for system alerts
     std::string process_name;
     std::string reason; ///< for resolved: "recovered", "exited", "rule_deleted"

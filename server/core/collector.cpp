@@ -63,11 +63,16 @@ namespace {
 
 std::uint8_t bit_for(pid_file f) {
     switch (f) {
-    case pid_file::io: return unavailable_io;
-    case pid_file::status: return unavailable_status;
-    case pid_file::cmdline: return unavailable_cmdline;
-    case pid_file::statm: return unavailable_statm;
-    default: return 0;
+    case pid_file::io:
+        return unavailable_io;
+    case pid_file::status:
+        return unavailable_status;
+    case pid_file::cmdline:
+        return unavailable_cmdline;
+    case pid_file::statm:
+        return unavailable_statm;
+    default:
+        return 0;
     }
 }
 
@@ -89,8 +94,8 @@ double seconds_between(std::int64_t a_ns, std::int64_t b_ns) {
 
 } // namespace
 
-bool collector::sample_process(int pid, tracked_process& t, const sample_time& at,
-                               double mem_total, double btime, bool focus, process_sample& out,
+bool collector::sample_process(int pid, tracked_process& t, const sample_time& at, double mem_total,
+                               double btime, bool focus, process_sample& out,
                                std::vector<problem>& problems) {
     // stat first: it decides identity. A kept-open file of a process that exited reads as gone;
     // the PID may already belong to a new process, so reopen the directory once.
@@ -143,13 +148,15 @@ bool collector::sample_process(int pid, tracked_process& t, const sample_time& a
     const std::uint64_t cpu_ticks = st->utime + st->stime;
     const bool quiet = opts_.full_read_every > 0 && !focus && t.has_prev &&
                        // Every Nth sweep reads everything, each process at its own phase.
-                       (seq_ + static_cast<std::uint64_t>(pid)) % static_cast<std::uint64_t>(opts_.full_read_every) != 0 &&
-                       cpu_ticks == t.prev_cpu_ticks &&
-                       st->minflt == t.prev_minflt && st->majflt == t.prev_majflt &&
-                       st->num_threads == t.prev_threads && st->state == t.prev_state &&
-                       t.comm == st->comm;
+                       (seq_ + static_cast<std::uint64_t>(pid)) %
+                               static_cast<std::uint64_t>(opts_.full_read_every) !=
+                           0 &&
+                       cpu_ticks == t.prev_cpu_ticks && st->minflt == t.prev_minflt &&
+                       st->majflt == t.prev_majflt && st->num_threads == t.prev_threads &&
+                       st->state == t.prev_state && t.comm == st->comm;
     if (quiet) {
-        // Light sweep: RSS and VMS from stat (the same counters statm shows), the rest as last read.
+        // Light sweep: RSS and VMS from stat (the same counters statm shows), the rest as last
+        // read.
         out.vms = st->vsize;
         out.rss = st->rss > 0 ? static_cast<std::uint64_t>(st->rss) * page : 0;
         out.memory_percent = mem_total > 0 ? static_cast<double>(out.rss) / mem_total * 100.0 : 0;
@@ -264,15 +271,16 @@ void collector::sample_system(const sample_time& at, system_sample& out) {
             out.mem_buffers = m->buffers;
             out.mem_cached = m->cached + m->sreclaimable;
             out.mem_shared = m->shmem;
-            std::uint64_t avail = m->mem_available.value_or(
-                m->mem_free + m->active_file + m->inactive_file + m->sreclaimable);
+            std::uint64_t avail = m->mem_available.value_or(m->mem_free + m->active_file +
+                                                            m->inactive_file + m->sreclaimable);
             out.mem_available = avail <= m->mem_total ? avail : m->mem_free; // as psutil (LXC)
             std::uint64_t taken = m->mem_free + out.mem_cached + m->buffers;
-            out.mem_used = taken <= m->mem_total ? m->mem_total - taken : m->mem_total - m->mem_free;
-            out.mem_percent =
-                m->mem_total ? 100.0 * static_cast<double>(m->mem_total - out.mem_available) /
-                                   static_cast<double>(m->mem_total)
-                             : 0;
+            out.mem_used =
+                taken <= m->mem_total ? m->mem_total - taken : m->mem_total - m->mem_free;
+            out.mem_percent = m->mem_total
+                                  ? 100.0 * static_cast<double>(m->mem_total - out.mem_available) /
+                                        static_cast<double>(m->mem_total)
+                                  : 0;
             out.swap_total = m->swap_total;
             out.swap_free = std::min(m->swap_free, m->swap_total);
             out.swap_used = out.swap_total - out.swap_free;

@@ -68,7 +68,8 @@ private:
     struct tracked_process;
 
     bool sample_process(int pid, tracked_process& t, const sample_time& at, double mem_total,
-                        double btime, bool focus, process_sample& out, std::vector<problem>& problems);
+                        double btime, bool focus, process_sample& out,
+                        std::vector<problem>& problems);
     void sample_system(const sample_time& at, system_sample& out);
     std::shared_ptr<const std::string> user_name(std::uint32_t uid);
 

@@ -22,7 +22,8 @@ std::optional<std::vector<tier>> parse_tiers(const std::string& text, std::strin
         auto step = config::parse_duration(part.substr(0, colon));
         auto keep = config::parse_duration(part.substr(colon + 1));
         if (!step || !keep || step->count() <= 0 || keep->count() < step->count())
-            return fail("tier '" + part + "' needs a positive step and a retention of at least one step");
+            return fail("tier '" + part +
+                        "' needs a positive step and a retention of at least one step");
         if (!out.empty() && step->count() <= out.back().step_ms)
             return fail("tier steps must increase");
         out.push_back({step->count(), keep->count()});
@@ -45,13 +46,19 @@ std::vector<std::optional<double>> process_values(const process_sample& p) {
 }
 
 std::vector<std::optional<double>> system_values(const system_sample& s) {
-    return {s.cpu_percent, static_cast<double>(s.mem_used), s.mem_percent,
-            static_cast<double>(s.swap_used), s.load1, s.minor_faults_per_sec, s.major_faults_per_sec};
+    return {s.cpu_percent,
+            static_cast<double>(s.mem_used),
+            s.mem_percent,
+            static_cast<double>(s.swap_used),
+            s.load1,
+            s.minor_faults_per_sec,
+            s.major_faults_per_sec};
 }
 
 downsampler::downsampler(std::vector<tier> tiers) : tiers_(std::move(tiers)) {}
 
-void downsampler::emit(const tier& tr, const process_key& key, bucket& b, std::vector<history_row>& out) {
+void downsampler::emit(const tier& tr, const process_key& key, bucket& b,
+                       std::vector<history_row>& out) {
     if (b.index < 0) return;
     history_row r;
     r.step_ms = tr.step_ms;
@@ -64,14 +71,16 @@ void downsampler::emit(const tier& tr, const process_key& key, bucket& b, std::v
     b.index = -1;
 }
 
-void downsampler::add_point(const process_key& key, double t, const std::vector<std::optional<double>>& v,
+void downsampler::add_point(const process_key& key, double t,
+                            const std::vector<std::optional<double>>& v,
                             std::vector<history_row>& out) {
     series_state& s = series_[key];
     s.seen = generation_;
     if (s.per_tier.empty()) s.per_tier.resize(tiers_.size());
     for (std::size_t i = 0; i < tiers_.size(); ++i) {
         bucket& b = s.per_tier[i];
-        auto idx = static_cast<std::int64_t>(std::floor(t * 1000.0 / static_cast<double>(tiers_[i].step_ms)));
+        auto idx = static_cast<std::int64_t>(
+            std::floor(t * 1000.0 / static_cast<double>(tiers_[i].step_ms)));
         if (b.index != idx) {
             emit(tiers_[i], key, b, out);
             b.index = idx;
@@ -93,7 +102,8 @@ std::vector<history_row> downsampler::add(const snapshot& snap, const std::set<p
     // Series that ended (exited or unwatched): emit their open buckets.
     for (auto it = series_.begin(); it != series_.end();) {
         if (it->second.seen != generation_) {
-            for (std::size_t i = 0; i < tiers_.size(); ++i) emit(tiers_[i], it->first, it->second.per_tier[i], out);
+            for (std::size_t i = 0; i < tiers_.size(); ++i)
+                emit(tiers_[i], it->first, it->second.per_tier[i], out);
             it = series_.erase(it);
         } else {
             ++it;
@@ -105,7 +115,8 @@ std::vector<history_row> downsampler::add(const snapshot& snap, const std::set<p
 std::vector<history_row> downsampler::flush() {
     std::vector<history_row> out;
     for (auto& [key, s] : series_)
-        for (std::size_t i = 0; i < tiers_.size(); ++i) emit(tiers_[i], key, s.per_tier[i], out);
+        for (std::size_t i = 0; i < tiers_.size(); ++i)
+            emit(tiers_[i], key, s.per_tier[i], out);
     series_.clear();
     return out;
 }

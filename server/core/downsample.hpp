@@ -1,5 +1,6 @@
 #pragma once
-/** Downsampling of history into retention tiers (e.g. 1 s for 1 h, 10 s for 24 h, 1 min for 7 d). */
+/** Downsampling of history into retention tiers (e.g. 1 s for 1 h, 10 s for 24 h, 1 min for 7 d).
+ */
 #include "core/history.hpp"
 #include "core/snapshot.hpp"
 
@@ -26,7 +27,7 @@ std::optional<std::vector<tier>> parse_tiers(const std::string& text, std::strin
 struct history_row {
     std::int64_t step_ms = 0;
     process_key key;
-    double t = 0; // start of the bucket, seconds since the epoch
+    double t = 0;                              // start of the bucket, seconds since the epoch
     std::vector<std::optional<double>> values; // process_columns or system_columns order
 };
 
@@ -63,7 +64,8 @@ private:
     };
     void add_point(const process_key& key, double t, const std::vector<std::optional<double>>& v,
                    std::vector<history_row>& out);
-    static void emit(const tier& tr, const process_key& key, bucket& b, std::vector<history_row>& out);
+    static void emit(const tier& tr, const process_key& key, bucket& b,
+                     std::vector<history_row>& out);
 
     std::vector<tier> tiers_;
     std::map<process_key, series_state> series_;

@@ -12,8 +12,12 @@ namespace {
 constexpr std::uint32_t none_u32 = std::numeric_limits<std::uint32_t>::max();
 constexpr float nan_f = std::numeric_limits<float>::quiet_NaN();
 
-float to_f(const std::optional<double>& v) { return v ? static_cast<float>(*v) : nan_f; }
-std::optional<double> from_f(float v) { return std::isnan(v) ? std::nullopt : std::optional<double>(v); }
+float to_f(const std::optional<double>& v) {
+    return v ? static_cast<float>(*v) : nan_f;
+}
+std::optional<double> from_f(float v) {
+    return std::isnan(v) ? std::nullopt : std::optional<double>(v);
+}
 
 /** A rate or percentage in tenths, saturating; none_u32 for "unavailable". */
 std::uint32_t tenths(const std::optional<double>& v) {
@@ -46,8 +50,10 @@ history::history(std::size_t capacity, long page_size)
 
 std::uint32_t history::column::at(std::size_t i) const {
     switch (width) {
-    case 0: return base;
-    case 1: return base + data[i];
+    case 0:
+        return base;
+    case 1:
+        return base + data[i];
     case 2: {
         std::uint16_t v;
         std::memcpy(&v, data.get() + 2 * i, 2);
@@ -79,11 +85,13 @@ void history::seal(block& b) {
         auto data = std::make_unique<std::uint8_t[]>(static_cast<std::size_t>(width) * b.count);
         for (std::size_t i = 0; i < b.count; ++i) {
             std::uint32_t off = raw[i] - base;
-            if (width == 1) data[i] = static_cast<std::uint8_t>(off);
+            if (width == 1)
+                data[i] = static_cast<std::uint8_t>(off);
             else if (width == 2) {
                 auto v = static_cast<std::uint16_t>(off);
                 std::memcpy(data.get() + 2 * i, &v, 2);
-            } else std::memcpy(data.get() + 4 * i, &off, 4);
+            } else
+                std::memcpy(data.get() + 4 * i, &off, 4);
         }
         c.data = std::move(data);
     }
@@ -95,7 +103,8 @@ void history::push(track& t, std::uint64_t sweep,
         if (!t.blocks.empty()) seal(t.blocks.back());
         block& b = t.blocks.emplace_back();
         b.first_sweep = sweep;
-        for (auto& c : b.cols) c.data = std::make_unique<std::uint8_t[]>(4 * block_points);
+        for (auto& c : b.cols)
+            c.data = std::make_unique<std::uint8_t[]>(4 * block_points);
     }
     block& b = t.blocks.back();
     for (std::size_t c = 0; c < process_column_count; ++c)
@@ -122,9 +131,10 @@ void history::append(const snapshot& snap) {
             latest_by_pid_[p.key.pid] = p.key;
         }
         if (t.what.cmdline != p.cmdline) t.what.cmdline = p.cmdline; // shared: a pointer copy
-        if (t.what.name != p.name) t.what.name = p.name;              // changes on exec
+        if (t.what.name != p.name) t.what.name = p.name;             // changes on exec
         // A sweep that missed the process (a transient read failure) leaves nulls.
-        while (t.end_sweep < sweep) push(t, t.end_sweep, gap);
+        while (t.end_sweep < sweep)
+            push(t, t.end_sweep, gap);
         push(t, sweep,
              {pages(p.rss, page_size_), pages(p.vms, page_size_),
               p.shared ? pages(*p.shared, page_size_) : none_u32, tenths(p.cpu_percent),
@@ -135,7 +145,8 @@ void history::append(const snapshot& snap) {
     // Slide the window. Whole blocks are dropped once all their points are out of it; queries
     // clip to the exact window. A process whose last point left the window is forgotten.
     const std::uint64_t oldest = next_sweep_ > capacity_ ? next_sweep_ - capacity_ : 0;
-    while (times_.size() > capacity_) times_.pop_front(), system_.pop_front();
+    while (times_.size() > capacity_)
+        times_.pop_front(), system_.pop_front();
     for (auto it = procs_.begin(); it != procs_.end();) {
         track& t = it->second;
         if (t.end_sweep <= oldest) {
@@ -174,7 +185,8 @@ std::optional<series> history::process(const process_key& key, double from, doub
     const std::uint64_t base = next_sweep_ - times_.size();
     const std::size_t n = static_cast<std::size_t>(hi - lo);
     s.t.reserve(n);
-    for (auto& c : s.values) c.reserve(n);
+    for (auto& c : s.values)
+        c.reserve(n);
     const double page = static_cast<double>(page_size_);
     auto u = [](std::uint32_t v, double scale) -> std::optional<double> {
         if (v == none_u32) return std::nullopt;

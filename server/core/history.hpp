@@ -14,14 +14,20 @@
 namespace procpulse::core {
 
 /** Column names of process history, in the order of process_series::values. */
-inline constexpr const char* process_columns[] = {
-    "rss", "vms", "shared", "cpu_percent", "minor_faults_per_sec", "major_faults_per_sec",
-    "num_threads", "read_bytes_per_sec", "write_bytes_per_sec"};
+inline constexpr const char* process_columns[] = {"rss",
+                                                  "vms",
+                                                  "shared",
+                                                  "cpu_percent",
+                                                  "minor_faults_per_sec",
+                                                  "major_faults_per_sec",
+                                                  "num_threads",
+                                                  "read_bytes_per_sec",
+                                                  "write_bytes_per_sec"};
 inline constexpr std::size_t process_column_count = 9;
 
 /** Column names of system history, in the order of system_series::values. */
 inline constexpr const char* system_columns[] = {
-    "cpu_percent", "mem_used", "mem_percent", "swap_used", "load1", "minor_faults_per_sec",
+    "cpu_percent",         "mem_used", "mem_percent", "swap_used", "load1", "minor_faults_per_sec",
     "major_faults_per_sec"};
 inline constexpr std::size_t system_column_count = 7;
 
@@ -76,8 +82,8 @@ private:
      */
     static constexpr std::size_t block_points = 64;
     struct column {
-        std::uint32_t base = 0;   ///< the value itself (width 0), or the minimum of the block
-        std::uint8_t width = 4;   ///< bytes per stored offset: 0 (constant), 1, 2 or 4
+        std::uint32_t base = 0; ///< the value itself (width 0), or the minimum of the block
+        std::uint8_t width = 4; ///< bytes per stored offset: 0 (constant), 1, 2 or 4
         std::unique_ptr<std::uint8_t[]> data; // offsets from base, `width` bytes each
         std::uint32_t at(std::size_t i) const;
     };
@@ -95,11 +101,13 @@ private:
     };
     struct key_hash {
         std::size_t operator()(const process_key& k) const {
-            return std::hash<std::uint64_t>()(static_cast<std::uint64_t>(k.pid) << 40 ^ k.start_ticks);
+            return std::hash<std::uint64_t>()(static_cast<std::uint64_t>(k.pid) << 40 ^
+                                              k.start_ticks);
         }
     };
 
-    void push(track& t, std::uint64_t sweep, const std::array<std::uint32_t, process_column_count>& v);
+    void push(track& t, std::uint64_t sweep,
+              const std::array<std::uint32_t, process_column_count>& v);
     static void seal(block& b);
 
     /** Index range [lo, hi) of sweeps whose time lies in [from, to]. */
@@ -107,8 +115,8 @@ private:
 
     std::size_t capacity_;
     long page_size_;
-    std::uint64_t next_sweep_ = 0;  // index the next appended sweep gets
-    std::deque<double> times_;      // times of sweeps [next_sweep_ - times_.size(), next_sweep_)
+    std::uint64_t next_sweep_ = 0; // index the next appended sweep gets
+    std::deque<double> times_;     // times of sweeps [next_sweep_ - times_.size(), next_sweep_)
     std::deque<std::array<float, system_column_count>> system_;
     std::unordered_map<process_key, track, key_hash> procs_;
     std::unordered_map<int, process_key> latest_by_pid_;

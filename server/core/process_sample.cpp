@@ -14,19 +14,31 @@ std::vector<const char*> unavailable_names(std::uint8_t bits) {
 const char* status_word(char state) {
     // psutil/_pslinux.py PROC_STATUSES
     switch (state) {
-    case 'R': return "running";
-    case 'S': return "sleeping";
-    case 'D': return "disk-sleep";
-    case 'T': return "stopped";
-    case 't': return "tracing-stop";
-    case 'Z': return "zombie";
+    case 'R':
+        return "running";
+    case 'S':
+        return "sleeping";
+    case 'D':
+        return "disk-sleep";
+    case 'T':
+        return "stopped";
+    case 't':
+        return "tracing-stop";
+    case 'Z':
+        return "zombie";
     case 'X':
-    case 'x': return "dead";
-    case 'K': return "wake-kill";
-    case 'W': return "waking";
-    case 'I': return "idle";
-    case 'P': return "parked";
-    default: return "unknown";
+    case 'x':
+        return "dead";
+    case 'K':
+        return "wake-kill";
+    case 'W':
+        return "waking";
+    case 'I':
+        return "idle";
+    case 'P':
+        return "parked";
+    default:
+        return "unknown";
     }
 }
 

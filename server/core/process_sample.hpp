@@ -20,7 +20,8 @@ enum unavailable_bits : std::uint8_t {
     unavailable_io = 1,      ///< read_bytes, write_bytes, … and their rates are null
     unavailable_status = 2,  ///< username, ctx switches are null
     unavailable_cmdline = 4, ///< cmdline is empty because it could not be read
-    unavailable_statm = 8,   ///< memory figures fall back to stat's vsize/rss (shared, text, data null)
+    unavailable_statm =
+        8, ///< memory figures fall back to stat's vsize/rss (shared, text, data null)
 };
 
 /**
@@ -44,8 +45,8 @@ struct process_sample {
     bool kernel_thread = false;
     bool zombie = false;
 
-    double cpu_user = 0;   // seconds
-    double cpu_system = 0; // seconds
+    double cpu_user = 0;               // seconds
+    double cpu_system = 0;             // seconds
     std::optional<double> cpu_percent; // 100 = one core, over the gap since the previous sweep
 
     std::uint64_t rss = 0, vms = 0;

@@ -20,7 +20,7 @@ struct system_sample {
     std::vector<std::optional<double>> cpu_percent_per_core;
     std::uint32_t cpu_count = 0;
     double load1 = 0, load5 = 0, load15 = 0;
-    double uptime = 0;   // seconds
+    double uptime = 0;    // seconds
     double boot_time = 0; // seconds since the epoch
     std::uint32_t process_count = 0, thread_count = 0;
     std::uint32_t procs_running = 0, procs_blocked = 0;

@@ -4,11 +4,11 @@
 #include "protocol/messages.hpp"
 #include "protocol/records.hpp"
 
+#include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -68,16 +68,20 @@ std::string url_decode(std::string_view s) {
     std::string out;
     out.reserve(s.size());
     for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '+') out += ' ';
+        if (s[i] == '+')
+            out += ' ';
         else if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
             out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
             i += 2;
-        } else out += s[i];
+        } else
+            out += s[i];
     }
     return out;
 }
 
-api_response reply(unsigned status, const json::object& o) { return {status, protocol::to_json(o)}; }
+api_response reply(unsigned status, const json::object& o) {
+    return {status, protocol::to_json(o)};
+}
 
 api_response fail(unsigned status, std::string_view message) {
     return reply(status, json::object{{"success", false}, {"error", message}});
@@ -108,8 +112,12 @@ std::string iso_time(double t) {
     return buf;
 }
 
-double mb(std::uint64_t b) { return round_to(static_cast<double>(b) / (1024.0 * 1024.0), 2); }
-double gb(std::uint64_t b) { return round_to(static_cast<double>(b) / (1024.0 * 1024.0 * 1024.0), 2); }
+double mb(std::uint64_t b) {
+    return round_to(static_cast<double>(b) / (1024.0 * 1024.0), 2);
+}
+double gb(std::uint64_t b) {
+    return round_to(static_cast<double>(b) / (1024.0 * 1024.0 * 1024.0), 2);
+}
 
 /** The seed's per-process metrics: the process record plus its convenience fields. */
 json::object seed_metrics(const core::process_sample& p, double timestamp) {
@@ -203,11 +211,12 @@ void downsample(core::series& s, double step) {
     core::series out;
     out.values.resize(s.values.size());
     for (std::size_t i = 0; i < s.t.size(); ++i) {
-        bool last_in_bucket = i + 1 == s.t.size() ||
-                              std::floor(s.t[i + 1] / step) != std::floor(s.t[i] / step);
+        bool last_in_bucket =
+            i + 1 == s.t.size() || std::floor(s.t[i + 1] / step) != std::floor(s.t[i] / step);
         if (!last_in_bucket) continue;
         out.t.push_back(s.t[i]);
-        for (std::size_t c = 0; c < s.values.size(); ++c) out.values[c].push_back(s.values[c][i]);
+        for (std::size_t c = 0; c < s.values.size(); ++c)
+            out.values[c].push_back(s.values[c][i]);
     }
     s = std::move(out);
 }
@@ -235,7 +244,8 @@ api_response history_response(const target_parts& tp, std::optional<int> pid, ap
     if (auto v = tp.param("start")) {
         std::uint64_t s = 0;
         auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), s);
-        if (ec != std::errc{} || p != v->data() + v->size()) return fail(400, "start must be an integer");
+        if (ec != std::errc{} || p != v->data() + v->size())
+            return fail(400, "start must be an integer");
         start = s;
     }
     std::vector<std::string> metrics;
@@ -251,10 +261,9 @@ api_response history_response(const target_parts& tp, std::optional<int> pid, ap
     }
     downsample(*s, step);
     std::string error;
-    json::value cols = pid ? series_or_error(s, core::process_columns, core::process_column_count,
-                                             metrics, error)
-                           : series_or_error(s, core::system_columns, core::system_column_count,
-                                             metrics, error);
+    json::value cols =
+        pid ? series_or_error(s, core::process_columns, core::process_column_count, metrics, error)
+            : series_or_error(s, core::system_columns, core::system_column_count, metrics, error);
     if (!error.empty()) return fail(400, error);
     json::object o{{"success", true}, {"from", from}, {"to", to}, {"series", std::move(cols)}};
     if (pid) {
@@ -289,7 +298,8 @@ target_parts split_target(std::string_view target) {
         auto eq = kv.find('=');
         if (!kv.empty())
             tp.query.emplace_back(url_decode(kv.substr(0, eq)),
-                                  eq == std::string_view::npos ? "" : url_decode(kv.substr(eq + 1)));
+                                  eq == std::string_view::npos ? ""
+                                                               : url_decode(kv.substr(eq + 1)));
         if (amp == std::string_view::npos) break;
         rest.remove_prefix(amp + 1);
     }
@@ -369,9 +379,10 @@ std::optional<api_response> handle_api(std::string_view method, std::string_view
         int p = std::get<int>(pid);
         if (path.ends_with("/add")) {
             bool ok = snap && snap->find(p) && ctx.watched.add(p);
-            return reply(200, json::object{{"success", ok},
-                                           {"message", ok ? "Process " + std::to_string(p) + " added"
-                                                          : std::string("Failed to add process")}});
+            return reply(200,
+                         json::object{{"success", ok},
+                                      {"message", ok ? "Process " + std::to_string(p) + " added"
+                                                     : std::string("Failed to add process")}});
         }
         bool ok = ctx.watched.remove(p);
         return reply(200, json::object{{"success", ok},
@@ -404,7 +415,8 @@ std::optional<api_response> handle_api(std::string_view method, std::string_view
         if (!snap) return no_sample();
         const core::process_sample* p = snap->find(*pid);
         if (!p) return fail(404, "Process not found or inaccessible");
-        return reply(200, json::object{{"success", true}, {"process", seed_metrics(*p, snap->at.wall)}});
+        return reply(200,
+                     json::object{{"success", true}, {"process", seed_metrics(*p, snap->at.wall)}});
     }
     if (path == "/api/system/memory") {
         if (auto r = need(get)) return r;
@@ -414,8 +426,9 @@ std::optional<api_response> handle_api(std::string_view method, std::string_view
     if (path == "/api/system") {
         if (auto r = need(get)) return r;
         if (!snap) return no_sample();
-        return reply(200, json::object{{"success", true},
-                                       {"system", protocol::system_record(snap->system, snap->at.wall)}});
+        return reply(
+            200, json::object{{"success", true},
+                              {"system", protocol::system_record(snap->system, snap->at.wall)}});
     }
     if (path == "/api/system/history") {
         if (auto r = need(get)) return r;
@@ -437,7 +450,8 @@ std::optional<api_response> handle_api(std::string_view method, std::string_view
             return reply(200, ctx.alerts->overview(100));
         }
         if (path == "/api/alerts/rules") {
-            if (get) return reply(200, json::object{{"success", true}, {"rules", ctx.alerts->rules()}});
+            if (get)
+                return reply(200, json::object{{"success", true}, {"rules", ctx.alerts->rules()}});
             if (!post) return fail(405, "Method not allowed");
             boost::system::error_code ec;
             json::value v = json::parse(body, ec);

@@ -45,7 +45,8 @@ public:
     virtual ~alerts_api() = default;
     virtual boost::json::array rules() = 0;
     /** The stored rule, or why it was refused. */
-    virtual std::variant<boost::json::object, std::string> add_rule(const boost::json::value& v, double now) = 0;
+    virtual std::variant<boost::json::object, std::string> add_rule(const boost::json::value& v,
+                                                                    double now) = 0;
     virtual bool delete_rule(std::int64_t id, double now) = 0;
     /** {"success":true,"active":[…],"recent":[…]} */
     virtual boost::json::object overview(std::size_t recent) = 0;
@@ -61,7 +62,7 @@ struct api_response {
 struct api_context {
     core::snapshot_ptr latest; ///< null before the first sample
     watch_list& watched;
-    double now = 0;            ///< wall clock, seconds since the epoch
+    double now = 0; ///< wall clock, seconds since the epoch
     double interval_seconds = 1;
     /** History query for /api/processes/<pid>/history; nullopt = unknown process. */
     std::function<std::optional<core::series>(int pid, std::optional<std::uint64_t> start,
@@ -74,7 +75,8 @@ struct api_context {
         std::uint64_t start = 0;
         std::string name, cmdline;
     };
-    std::function<std::optional<process_info>(int pid, std::optional<std::uint64_t> start)> describe;
+    std::function<std::optional<process_info>(int pid, std::optional<std::uint64_t> start)>
+        describe;
 };
 
 /** Handles /api/... and /healthz; nullopt for any other path. */

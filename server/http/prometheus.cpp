@@ -33,9 +33,12 @@ void sample(std::string& out, const char* name, const std::string& labels, doubl
 std::string escape(const std::string& s) {
     std::string out;
     for (char c : s) {
-        if (c == '\\' || c == '"') out += '\\', out += c;
-        else if (c == '\n') out += "\\n";
-        else out += c;
+        if (c == '\\' || c == '"')
+            out += '\\', out += c;
+        else if (c == '\n')
+            out += "\\n";
+        else
+            out += c;
     }
     return out;
 }
@@ -49,7 +52,8 @@ std::string prometheus_text(const core::snapshot& snap, const std::vector<int>& 
     const auto& s = snap.system;
     head(out, "procpulse_memory_bytes", "gauge", "System memory by kind (psutil virtual_memory).");
     sample(out, "procpulse_memory_bytes", "kind=\"total\"", static_cast<double>(s.mem_total));
-    sample(out, "procpulse_memory_bytes", "kind=\"available\"", static_cast<double>(s.mem_available));
+    sample(out, "procpulse_memory_bytes", "kind=\"available\"",
+           static_cast<double>(s.mem_available));
     sample(out, "procpulse_memory_bytes", "kind=\"used\"", static_cast<double>(s.mem_used));
     sample(out, "procpulse_memory_bytes", "kind=\"free\"", static_cast<double>(s.mem_free));
     sample(out, "procpulse_memory_bytes", "kind=\"cached\"", static_cast<double>(s.mem_cached));
@@ -89,7 +93,8 @@ std::string prometheus_text(const core::snapshot& snap, const std::vector<int>& 
         {"procpulse_process_rss_bytes", "Resident set size of a watched process."},
         {"procpulse_process_vms_bytes", "Virtual memory size of a watched process."},
         {"procpulse_process_cpu_percent", "CPU percent of a watched process (100 = one core)."},
-        {"procpulse_process_page_faults_per_second", "Page faults per second of a watched process."},
+        {"procpulse_process_page_faults_per_second",
+         "Page faults per second of a watched process."},
         {"procpulse_process_threads", "Threads of a watched process."},
     };
     std::vector<const core::process_sample*> procs;
@@ -98,11 +103,16 @@ std::string prometheus_text(const core::snapshot& snap, const std::vector<int>& 
     for (std::size_t m = 0; m < std::size(per_proc) && !procs.empty(); ++m) {
         head(out, per_proc[m].name, "gauge", per_proc[m].help);
         for (const auto* p : procs) {
-            std::string labels = "pid=\"" + std::to_string(p->key.pid) + "\",name=\"" + escape(p->name) + "\"";
+            std::string labels =
+                "pid=\"" + std::to_string(p->key.pid) + "\",name=\"" + escape(p->name) + "\"";
             double v = 0;
             switch (m) {
-            case 0: v = static_cast<double>(p->rss); break;
-            case 1: v = static_cast<double>(p->vms); break;
+            case 0:
+                v = static_cast<double>(p->rss);
+                break;
+            case 1:
+                v = static_cast<double>(p->vms);
+                break;
             case 2:
                 if (!p->cpu_percent) continue;
                 v = *p->cpu_percent;
@@ -111,7 +121,9 @@ std::string prometheus_text(const core::snapshot& snap, const std::vector<int>& 
                 if (!p->minor_faults_per_sec) continue;
                 v = *p->minor_faults_per_sec + p->major_faults_per_sec.value_or(0);
                 break;
-            case 4: v = static_cast<double>(p->num_threads); break;
+            case 4:
+                v = static_cast<double>(p->num_threads);
+                break;
             }
             sample(out, per_proc[m].name, labels, v);
         }

@@ -15,8 +15,10 @@ std::string lower(std::string_view s) {
 }
 
 std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
     return s;
 }
 
@@ -112,7 +114,8 @@ bool authorized(const credentials& c, const std::optional<std::string>& token) {
         while (!list.empty()) {
             auto comma = list.find(',');
             std::string_view p = trim(list.substr(0, comma));
-            if (p.substr(0, 7) == "bearer." && equal_constant_time(p.substr(7), *token)) return true;
+            if (p.substr(0, 7) == "bearer." && equal_constant_time(p.substr(7), *token))
+                return true;
             if (comma == std::string_view::npos) break;
             list.remove_prefix(comma + 1);
         }

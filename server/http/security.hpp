@@ -9,7 +9,7 @@ namespace procpulse::http {
 
 /** Where the server listens, as the checks need it. */
 struct listen_address {
-    std::string host; ///< as configured: "127.0.0.1", "::1", "0.0.0.0", a name…
+    std::string host;  ///< as configured: "127.0.0.1", "::1", "0.0.0.0", a name…
     unsigned port = 0; ///< the bound port (after port 0 was resolved)
 };
 
@@ -30,8 +30,8 @@ bool origin_allowed(std::optional<std::string_view> origin, std::string_view hos
 /** Credentials a request may carry. */
 struct credentials {
     std::optional<std::string_view> authorization; ///< "Bearer TOKEN"
-    std::optional<std::string_view> cookie;         ///< the Cookie header
-    std::optional<std::string_view> subprotocols;   ///< Sec-WebSocket-Protocol
+    std::optional<std::string_view> cookie;        ///< the Cookie header
+    std::optional<std::string_view> subprotocols;  ///< Sec-WebSocket-Protocol
 };
 
 /** True when no token is configured or the request carries it (compared in constant time). */

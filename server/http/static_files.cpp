@@ -24,7 +24,8 @@ bool safe_relative(std::string_view p) {
     std::size_t start = 0;
     while (start <= p.size()) {
         auto slash = p.find('/', start);
-        std::string_view seg = p.substr(start, slash == std::string_view::npos ? p.npos : slash - start);
+        std::string_view seg =
+            p.substr(start, slash == std::string_view::npos ? p.npos : slash - start);
         if (seg == ".." || seg == "." || seg.find('\0') != std::string_view::npos ||
             seg.find('\\') != std::string_view::npos)
             return false;
@@ -85,8 +86,9 @@ std::optional<static_file> static_files::lookup(std::string_view path) const {
     }
     if (auto f = read(rel)) return f;
     auto last_slash = rel.rfind('/');
-    std::string_view last = last_slash == std::string::npos ? std::string_view(rel)
-                                                            : std::string_view(rel).substr(last_slash + 1);
+    std::string_view last = last_slash == std::string::npos
+                                ? std::string_view(rel)
+                                : std::string_view(rel).substr(last_slash + 1);
     if (last.find('.') == std::string_view::npos) return read("index.html"); // client-side route
     return std::nullopt;
 }

@@ -55,12 +55,14 @@ private:
 
     const char* skip_spaces() const {
         const char* p = text_.data();
-        while (p != end() && is_space(*p)) ++p;
+        while (p != end() && is_space(*p))
+            ++p;
         return p;
     }
 
     const char* field_end(const char* p) const {
-        while (p != end() && !is_space(*p)) ++p;
+        while (p != end() && !is_space(*p))
+            ++p;
         return p;
     }
 

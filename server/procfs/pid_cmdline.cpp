@@ -6,7 +6,8 @@ std::vector<std::string> parse_pid_cmdline(std::string_view text) {
     std::vector<std::string> args;
     // A process that rewrote its argv (setproctitle) may use spaces and leave one NUL at the end;
     // like psutil, such a text is split on spaces.
-    while (!text.empty() && text.back() == '\0') text.remove_suffix(1);
+    while (!text.empty() && text.back() == '\0')
+        text.remove_suffix(1);
     if (text.empty()) return args;
     char sep = text.find('\0') == std::string_view::npos ? ' ' : '\0';
     std::size_t start = 0;

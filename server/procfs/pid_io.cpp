@@ -10,13 +10,20 @@ std::optional<pid_io> parse_pid_io(std::string_view text) {
     for_each_key_line(text, [&](std::string_view key, std::string_view value) {
         auto v = leading_u64(value);
         if (!v) return;
-        if (key == "rchar") io.rchar = *v;
-        else if (key == "wchar") io.wchar = *v;
-        else if (key == "syscr") io.syscr = *v;
-        else if (key == "syscw") io.syscw = *v;
-        else if (key == "read_bytes") io.read_bytes = *v, ++found;
-        else if (key == "write_bytes") io.write_bytes = *v, ++found;
-        else if (key == "cancelled_write_bytes") io.cancelled_write_bytes = *v;
+        if (key == "rchar")
+            io.rchar = *v;
+        else if (key == "wchar")
+            io.wchar = *v;
+        else if (key == "syscr")
+            io.syscr = *v;
+        else if (key == "syscw")
+            io.syscw = *v;
+        else if (key == "read_bytes")
+            io.read_bytes = *v, ++found;
+        else if (key == "write_bytes")
+            io.write_bytes = *v, ++found;
+        else if (key == "cancelled_write_bytes")
+            io.cancelled_write_bytes = *v;
     });
     if (found != 2) return std::nullopt;
     return io;

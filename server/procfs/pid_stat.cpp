@@ -24,18 +24,18 @@ std::optional<pid_stat> parse_pid_stat(std::string_view text) {
     std::string_view st = c.next(); // (3) state
     if (st.size() != 1) return std::nullopt;
     s.state = st[0];
-    bool ok = c.next_number(s.ppid)  // (4) ppid
-              && c.skip(4)           // (5) pgrp (6) session (7) tty_nr (8) tpgid
-              && c.next_number(s.flags)    // (9) flags
-              && c.next_number(s.minflt)   // (10) minflt
-              && c.skip(1)                 // (11) cminflt
-              && c.next_number(s.majflt)   // (12) majflt
-              && c.skip(1)                 // (13) cmajflt
-              && c.next_number(s.utime)    // (14) utime
-              && c.next_number(s.stime)    // (15) stime
-              && c.skip(2)                 // (16) cutime (17) cstime
-              && c.next_number(s.priority) // (18) priority
-              && c.next_number(s.nice)     // (19) nice
+    bool ok = c.next_number(s.ppid)           // (4) ppid
+              && c.skip(4)                    // (5) pgrp (6) session (7) tty_nr (8) tpgid
+              && c.next_number(s.flags)       // (9) flags
+              && c.next_number(s.minflt)      // (10) minflt
+              && c.skip(1)                    // (11) cminflt
+              && c.next_number(s.majflt)      // (12) majflt
+              && c.skip(1)                    // (13) cmajflt
+              && c.next_number(s.utime)       // (14) utime
+              && c.next_number(s.stime)       // (15) stime
+              && c.skip(2)                    // (16) cutime (17) cstime
+              && c.next_number(s.priority)    // (18) priority
+              && c.next_number(s.nice)        // (19) nice
               && c.next_number(s.num_threads) // (20) num_threads
               && c.skip(1)                    // (21) itrealvalue
               && c.next_number(s.starttime)   // (22) starttime

@@ -18,7 +18,8 @@ std::optional<std::string_view> value_of_line_at(std::string_view text, std::siz
     if (line.size() <= key.size() || !line.starts_with(key) || line[key.size()] != ':')
         return std::nullopt;
     std::string_view value = line.substr(key.size() + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+        value.remove_prefix(1);
     return value;
 }
 

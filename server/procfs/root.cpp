@@ -11,10 +11,14 @@ namespace procpulse::procfs {
 
 const char* to_string(read_status s) {
     switch (s) {
-    case read_status::ok: return "ok";
-    case read_status::gone: return "gone";
-    case read_status::forbidden: return "forbidden";
-    case read_status::error: return "error";
+    case read_status::ok:
+        return "ok";
+    case read_status::gone:
+        return "gone";
+    case read_status::forbidden:
+        return "forbidden";
+    case read_status::error:
+        return "error";
     }
     return "error";
 }
@@ -27,10 +31,13 @@ const char* file_name(pid_file f) {
 read_status status_from_errno(int err) {
     switch (err) {
     case ENOENT:
-    case ESRCH: return read_status::gone;
+    case ESRCH:
+        return read_status::gone;
     case EACCES:
-    case EPERM: return read_status::forbidden;
-    default: return read_status::error;
+    case EPERM:
+        return read_status::forbidden;
+    default:
+        return read_status::error;
     }
 }
 
@@ -102,11 +109,14 @@ pid_dir& pid_dir::operator=(pid_dir&& o) noexcept {
     return *this;
 }
 
-pid_dir::~pid_dir() { close(); }
+pid_dir::~pid_dir() {
+    close();
+}
 
 void pid_dir::close() {
     close_fd(dir_fd_);
-    for (int& fd : fds_) close_fd(fd);
+    for (int& fd : fds_)
+        close_fd(fd);
 }
 
 read_status pid_dir::open(int root_fd, int pid, bool keep_open) {
@@ -140,7 +150,8 @@ root::root(std::string path) : path_(std::move(path)) {
 
 root::~root() {
     if (dir_) ::closedir(static_cast<DIR*>(dir_));
-    for (auto& [name, fd] : open_files_) close_fd(fd);
+    for (auto& [name, fd] : open_files_)
+        close_fd(fd);
     close_fd(fd_);
 }
 

@@ -21,11 +21,11 @@ struct cpu_times {
 
 /** /proc/stat (system-wide kernel counters). */
 struct kernel_stat {
-    cpu_times cpu;                 // the aggregate "cpu" line
-    std::vector<cpu_times> cpus;   // cpu0, cpu1, … in order
-    std::uint64_t ctxt = 0;        // context switches since boot
-    std::uint64_t btime = 0;       // boot time, seconds since the epoch
-    std::uint64_t processes = 0;   // forks since boot
+    cpu_times cpu;               // the aggregate "cpu" line
+    std::vector<cpu_times> cpus; // cpu0, cpu1, … in order
+    std::uint64_t ctxt = 0;      // context switches since boot
+    std::uint64_t btime = 0;     // boot time, seconds since the epoch
+    std::uint64_t processes = 0; // forks since boot
     std::uint64_t procs_running = 0;
     std::uint64_t procs_blocked = 0;
 };

@@ -19,13 +19,27 @@ void append_string(std::string& out, std::string_view s) {
     for (char ch : s) {
         auto c = static_cast<unsigned char>(ch);
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\b':
+            out += "\\b";
+            break;
+        case '\f':
+            out += "\\f";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
         default:
             if (c < 0x20) {
                 out += "\\u00";
@@ -61,12 +75,24 @@ template <class T> void append_int(std::string& out, T v) {
 
 void append_json(std::string& out, const json::value& v) {
     switch (v.kind()) {
-    case json::kind::null: out += "null"; break;
-    case json::kind::bool_: out += v.get_bool() ? "true" : "false"; break;
-    case json::kind::int64: append_int(out, v.get_int64()); break;
-    case json::kind::uint64: append_int(out, v.get_uint64()); break;
-    case json::kind::double_: append_double(out, v.get_double()); break;
-    case json::kind::string: append_string(out, v.get_string()); break;
+    case json::kind::null:
+        out += "null";
+        break;
+    case json::kind::bool_:
+        out += v.get_bool() ? "true" : "false";
+        break;
+    case json::kind::int64:
+        append_int(out, v.get_int64());
+        break;
+    case json::kind::uint64:
+        append_int(out, v.get_uint64());
+        break;
+    case json::kind::double_:
+        append_double(out, v.get_double());
+        break;
+    case json::kind::string:
+        append_string(out, v.get_string());
+        break;
     case json::kind::array: {
         out += '[';
         bool first = true;

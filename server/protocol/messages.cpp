@@ -2,9 +2,9 @@
 
 #include "protocol/records.hpp"
 
+#include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
-#include <algorithm>
 #include <cctype>
 #include <charconv>
 
@@ -14,23 +14,29 @@ namespace json = boost::json;
 
 const char* to_string(error_code c) {
     switch (c) {
-    case error_code::bad_json: return "bad_json";
-    case error_code::bad_request: return "bad_request";
-    case error_code::unknown_type: return "unknown_type";
-    case error_code::no_such_process: return "no_such_process";
-    case error_code::limit: return "limit";
-    case error_code::rate_limited: return "rate_limited";
-    case error_code::too_large: return "too_large";
+    case error_code::bad_json:
+        return "bad_json";
+    case error_code::bad_request:
+        return "bad_request";
+    case error_code::unknown_type:
+        return "unknown_type";
+    case error_code::no_such_process:
+        return "no_such_process";
+    case error_code::limit:
+        return "limit";
+    case error_code::rate_limited:
+        return "rate_limited";
+    case error_code::too_large:
+        return "too_large";
     }
     return "bad_request";
 }
 
 namespace {
 
-constexpr std::string_view sort_keys[] = {"pid",     "name",          "username",
-                                          "status",  "cpu_percent",   "rss",
-                                          "vms",     "shared",        "memory_percent",
-                                          "num_threads", "faults_per_sec"};
+constexpr std::string_view sort_keys[] = {
+    "pid", "name",   "username",       "status",      "cpu_percent",   "rss",
+    "vms", "shared", "memory_percent", "num_threads", "faults_per_sec"};
 
 decode_error bad(std::string msg, const std::optional<json::value>& id) {
     return decode_error{error_code::bad_request, std::move(msg), id};
@@ -42,7 +48,8 @@ std::optional<std::int64_t> as_int(const json::value& v) {
         return static_cast<std::int64_t>(v.get_uint64());
     if (v.is_double()) {
         double d = v.get_double();
-        if (d == static_cast<double>(static_cast<std::int64_t>(d))) return static_cast<std::int64_t>(d);
+        if (d == static_cast<double>(static_cast<std::int64_t>(d)))
+            return static_cast<std::int64_t>(d);
     }
     return std::nullopt;
 }
@@ -64,7 +71,8 @@ decode_result decode_client_message(std::string_view text, const config::limits&
     boost::system::error_code ec;
     json::value v = json::parse(text, ec);
     if (ec) return decode_error{error_code::bad_json, "malformed JSON: " + ec.message(), {}};
-    if (!v.is_object()) return decode_error{error_code::bad_json, "a message must be a JSON object", {}};
+    if (!v.is_object())
+        return decode_error{error_code::bad_json, "a message must be a JSON object", {}};
     const auto& o = v.get_object();
     client_message m;
     if (auto* id = o.if_contains("id")) {
@@ -110,7 +118,8 @@ decode_result decode_client_message(std::string_view text, const config::limits&
         return m;
     }
     if (t != "subscribe" && t != "unsubscribe")
-        return decode_error{error_code::unknown_type, "unknown message type \"" + std::string(t) + "\"", m.id};
+        return decode_error{error_code::unknown_type,
+                            "unknown message type \"" + std::string(t) + "\"", m.id};
     m.type = t == "subscribe" ? client_message::kind::subscribe : client_message::kind::unsubscribe;
     const json::value* pids = o.if_contains("pids");
     const json::value* top = o.if_contains("topic");
@@ -119,10 +128,9 @@ decode_result decode_client_message(std::string_view text, const config::limits&
         if (!pids->is_array() || pids->get_array().empty())
             return bad("\"pids\" must be a non-empty array of positive integers", m.id);
         if (pids->get_array().size() > lim.max_subscriptions)
-            return decode_error{error_code::limit,
-                                "at most " + std::to_string(lim.max_subscriptions) +
-                                    " pids per connection",
-                                m.id};
+            return decode_error{
+                error_code::limit,
+                "at most " + std::to_string(lim.max_subscriptions) + " pids per connection", m.id};
         for (const auto& e : pids->get_array()) {
             auto p = as_int(e);
             if (!p || *p <= 0 || *p > INT32_MAX)
@@ -133,7 +141,8 @@ decode_result decode_client_message(std::string_view text, const config::limits&
         m.pids.erase(std::unique(m.pids.begin(), m.pids.end()), m.pids.end());
         return m;
     }
-    if (!top || !top->is_string()) return bad("give \"pids\" (an array) or \"topic\" (a string)", m.id);
+    if (!top || !top->is_string())
+        return bad("give \"pids\" (an array) or \"topic\" (a string)", m.id);
     std::string_view tp = top->get_string();
     if (tp == "system" || tp == "alerts") {
         m.what = tp == "system" ? topic::system : topic::alerts;
@@ -144,9 +153,10 @@ decode_result decode_client_message(std::string_view text, const config::limits&
     if (m.type == client_message::kind::unsubscribe) return m;
     if (auto* s = o.if_contains("sort"); s && !s->is_null()) {
         if (!s->is_string() || !valid_sort_key(s->get_string()))
-            return bad("\"sort\" must be one of pid, name, username, status, cpu_percent, rss, vms, "
-                       "shared, memory_percent, num_threads, faults_per_sec",
-                       m.id);
+            return bad(
+                "\"sort\" must be one of pid, name, username, status, cpu_percent, rss, vms, "
+                "shared, memory_percent, num_threads, faults_per_sec",
+                m.id);
         m.table.sort = s->get_string();
     }
     if (auto* s = o.if_contains("order"); s && !s->is_null()) {
@@ -165,7 +175,8 @@ decode_result decode_client_message(std::string_view text, const config::limits&
     }
     if (auto* s = o.if_contains("filter"); s && !s->is_null()) {
         if (!s->is_string()) return bad("\"filter\" must be a string", m.id);
-        if (s->get_string().size() > 256) return bad("\"filter\" is longer than 256 characters", m.id);
+        if (s->get_string().size() > 256)
+            return bad("\"filter\" is longer than 256 characters", m.id);
         m.table.filter = s->get_string();
     }
     if (auto* s = o.if_contains("kernel_threads"); s && !s->is_null()) {
@@ -183,7 +194,8 @@ json::object message(std::string_view type, std::uint64_t seq, std::string_view 
     return o;
 }
 
-json::object hello(const server_info& info, const config::limits& lim, std::uint64_t seq, double now) {
+json::object hello(const server_info& info, const config::limits& lim, std::uint64_t seq,
+                   double now) {
     json::object o = message("hello", seq, info.epoch);
     o["protocol"] = version;
     o["server"] = info.server;
@@ -204,8 +216,8 @@ json::object hello(const server_info& info, const config::limits& lim, std::uint
     return o;
 }
 
-json::object error(std::uint64_t seq, std::string_view epoch, error_code code, std::string_view text,
-                   const std::optional<json::value>& ref) {
+json::object error(std::uint64_t seq, std::string_view epoch, error_code code,
+                   std::string_view text, const std::optional<json::value>& ref) {
     json::object o = message("error", seq, epoch);
     if (ref) o["ref"] = *ref;
     o["code"] = to_string(code);
@@ -217,16 +229,20 @@ json::object series_json(const core::series& s, const char* const* names, std::s
     json::object o;
     json::array t;
     t.reserve(s.t.size());
-    for (double v : s.t) t.push_back(round_to(v, 3));
+    for (double v : s.t)
+        t.push_back(round_to(v, 3));
     o["t"] = std::move(t);
     for (std::size_t c = 0; c < n && c < s.values.size(); ++c) {
         json::array col;
         col.reserve(s.values[c].size());
         for (const auto& v : s.values[c]) {
-            if (!v) col.emplace_back(nullptr);
-            else if (*v == static_cast<double>(static_cast<std::int64_t>(*v)) && std::abs(*v) < 9e15)
+            if (!v)
+                col.emplace_back(nullptr);
+            else if (*v == static_cast<double>(static_cast<std::int64_t>(*v)) &&
+                     std::abs(*v) < 9e15)
                 col.emplace_back(static_cast<std::int64_t>(*v));
-            else col.emplace_back(round_to(*v, 2));
+            else
+                col.emplace_back(round_to(*v, 2));
         }
         o[names[c]] = std::move(col);
     }
@@ -241,7 +257,8 @@ json::object table_row(const core::process_sample& p) {
     o["name"] = p.name;
     o["username"] = p.username ? json::value(json::string_view(*p.username)) : json::value(nullptr);
     o["status"] = p.status;
-    o["cpu_percent"] = p.cpu_percent ? json::value(round_to(*p.cpu_percent, 1)) : json::value(nullptr);
+    o["cpu_percent"] =
+        p.cpu_percent ? json::value(round_to(*p.cpu_percent, 1)) : json::value(nullptr);
     o["rss"] = p.rss;
     o["vms"] = p.vms;
     o["shared"] = p.shared ? json::value(*p.shared) : json::value(nullptr);
@@ -263,7 +280,8 @@ namespace {
 bool icontains(std::string_view hay, std::string_view needle) {
     if (needle.empty()) return true;
     auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
-        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        return std::tolower(static_cast<unsigned char>(a)) ==
+               std::tolower(static_cast<unsigned char>(b));
     });
     return it != hay.end();
 }
@@ -288,8 +306,9 @@ table_selection select_table(const core::snapshot& snap, const table_params& par
     table_selection sel;
     int filter_pid = 0;
     const std::string& f = params.filter;
-    bool pid_filter = !f.empty() && std::from_chars(f.data(), f.data() + f.size(), filter_pid).ptr ==
-                                        f.data() + f.size();
+    bool pid_filter =
+        !f.empty() &&
+        std::from_chars(f.data(), f.data() + f.size(), filter_pid).ptr == f.data() + f.size();
     std::vector<const core::process_sample*> match;
     match.reserve(snap.processes.size());
     for (const auto& p : snap.processes) {
@@ -307,7 +326,8 @@ table_selection select_table(const core::snapshot& snap, const table_params& par
     const bool text_key = key == "name" || key == "username" || key == "status";
     auto text_of = [&](const core::process_sample* p) -> std::string_view {
         if (key == "name") return p->name;
-        if (key == "username") return p->username ? std::string_view(*p->username) : std::string_view();
+        if (key == "username")
+            return p->username ? std::string_view(*p->username) : std::string_view();
         return p->status;
     };
     auto less = [&](const core::process_sample* a, const core::process_sample* b) {
@@ -321,7 +341,8 @@ table_selection select_table(const core::snapshot& snap, const table_params& par
         return a->key.pid < b->key.pid; // stable order for ties
     };
     std::size_t n = std::min(params.limit, match.size());
-    std::partial_sort(match.begin(), match.begin() + static_cast<std::ptrdiff_t>(n), match.end(), less);
+    std::partial_sort(match.begin(), match.begin() + static_cast<std::ptrdiff_t>(n), match.end(),
+                      less);
     match.resize(n);
     sel.rows = std::move(match);
     return sel;

@@ -20,7 +20,15 @@ namespace procpulse::protocol {
 inline constexpr int version = 1;
 
 /** The fixed set of problem codes. */
-enum class error_code { bad_json, bad_request, unknown_type, no_such_process, limit, rate_limited, too_large };
+enum class error_code {
+    bad_json,
+    bad_request,
+    unknown_type,
+    no_such_process,
+    limit,
+    rate_limited,
+    too_large
+};
 const char* to_string(error_code c);
 
 enum class topic { none, system, processes, alerts };

@@ -65,7 +65,8 @@ json::object process_record(const core::process_sample& p) {
     o["read_bytes_per_sec"] = opt(p.read_bytes_per_sec, 1);
     o["write_bytes_per_sec"] = opt(p.write_bytes_per_sec, 1);
     json::array un;
-    for (const char* n : core::unavailable_names(p.unavailable)) un.emplace_back(n);
+    for (const char* n : core::unavailable_names(p.unavailable))
+        un.emplace_back(n);
     o["unavailable"] = std::move(un);
     return o;
 }
@@ -96,7 +97,8 @@ json::object system_record(const core::system_sample& s, double timestamp) {
     cpu["count"] = s.cpu_count;
     cpu["percent"] = opt(s.cpu_percent, 1);
     json::array per;
-    for (const auto& c : s.cpu_percent_per_core) per.push_back(opt(c, 1));
+    for (const auto& c : s.cpu_percent_per_core)
+        per.push_back(opt(c, 1));
     cpu["per_core"] = std::move(per);
     o["cpu"] = std::move(cpu);
     o["load"] = json::array{round_to(s.load1, 2), round_to(s.load5, 2), round_to(s.load15, 2)};

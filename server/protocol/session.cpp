@@ -14,7 +14,8 @@ session_state::session_state(session_env& env, const server_info& info, const co
     : env_(env), info_(info), lim_(lim) {}
 
 session_state::~session_state() {
-    for (const auto& [pid, s] : subs_) env_.interest(pid, -1);
+    for (const auto& [pid, s] : subs_)
+        env_.interest(pid, -1);
     if (table_) env_.interest(0, -1);
 }
 
@@ -22,7 +23,9 @@ json::object session_state::msg(std::string_view type) {
     return message(type, ++seq_, info_.epoch);
 }
 
-std::string session_state::finish(json::object o) { return protocol::to_json(o); }
+std::string session_state::finish(json::object o) {
+    return protocol::to_json(o);
+}
 
 std::string session_state::err(error_code code, std::string_view text,
                                const std::optional<json::value>& ref) {
@@ -52,10 +55,14 @@ session_state::out session_state::on_message(std::string_view text, double now) 
         o["time"] = round_to(now, 3);
         return {finish(std::move(o))};
     }
-    case k::resync: return resync(m, now);
-    case k::history: return history(m);
-    case k::subscribe: return m.what == topic::none ? subscribe_pids(m, now) : subscribe_topic(m, now);
-    case k::unsubscribe: return m.what == topic::none ? unsubscribe_pids(m) : unsubscribe_topic(m);
+    case k::resync:
+        return resync(m, now);
+    case k::history:
+        return history(m);
+    case k::subscribe:
+        return m.what == topic::none ? subscribe_pids(m, now) : subscribe_topic(m, now);
+    case k::unsubscribe:
+        return m.what == topic::none ? unsubscribe_pids(m) : unsubscribe_topic(m);
     }
     return {};
 }
@@ -73,7 +80,8 @@ std::optional<item> session_state::current(const tick& t, int pid, bool row) con
 
 session_state::out session_state::subscribe_pids(const client_message& m, double now) {
     std::size_t fresh = 0;
-    for (int pid : m.pids) fresh += subs_.count(pid) ? 0 : 1;
+    for (int pid : m.pids)
+        fresh += subs_.count(pid) ? 0 : 1;
     if (subs_.size() + fresh > lim_.max_subscriptions)
         return {err(error_code::limit,
                     "subscribing would exceed " + std::to_string(lim_.max_subscriptions) +
@@ -154,13 +162,10 @@ json::object session_state::table_doc(const tick& t, bool null_stale) {
     table_->rows = std::move(now_rows);
     table_->total = sel->total;
     const auto& pr = table_->params;
-    return json::object{{"sort", pr.sort},
-                        {"order", pr.descending ? "desc" : "asc"},
-                        {"limit", pr.limit},
-                        {"filter", pr.filter},
-                        {"kernel_threads", pr.kernel_threads},
-                        {"total", sel->total},
-                        {"rows", std::move(rows)}};
+    return json::object{
+        {"sort", pr.sort},        {"order", pr.descending ? "desc" : "asc"}, {"limit", pr.limit},
+        {"filter", pr.filter},    {"kernel_threads", pr.kernel_threads},     {"total", sel->total},
+        {"rows", std::move(rows)}};
 }
 
 namespace {
@@ -186,8 +191,8 @@ session_state::out session_state::subscribe_topic(const client_message& m, doubl
             system_last_ = t->system.record;
             state["system"] = *t->system.record;
         }
-        hist["system"] = series_json(env_.system_history(), core::system_columns,
-                                     core::system_column_count);
+        hist["system"] =
+            series_json(env_.system_history(), core::system_columns, core::system_column_count);
     } else if (m.what == topic::alerts) {
         alerts_ = true;
         alerts_removed_ = false;
@@ -289,8 +294,8 @@ session_state::out session_state::resync(const client_message& m, double now) {
     if (system_ && t) {
         system_last_ = t->system.record;
         state["system"] = *t->system.record;
-        hist["system"] = series_json(env_.system_history(), core::system_columns,
-                                     core::system_column_count);
+        hist["system"] =
+            series_json(env_.system_history(), core::system_columns, core::system_column_count);
     }
     if (table_ && t) {
         table_->rows.clear();
@@ -315,8 +320,8 @@ session_state::out session_state::history(const client_message& m) {
     if (from > to) return {err(error_code::bad_request, "\"from\" is after \"to\"", m.id)};
     auto s = env_.query_history(m.pid, m.start, from, to);
     if (!s)
-        return {err(error_code::no_such_process,
-                    "no history for pid " + std::to_string(m.pid), m.id)};
+        return {
+            err(error_code::no_such_process, "no history for pid " + std::to_string(m.pid), m.id)};
     auto o = msg("history");
     if (m.id) o["ref"] = *m.id;
     o["pid"] = m.pid;
@@ -385,14 +390,16 @@ session_state::out session_state::on_tick(const tick& t) {
             auto cur = current(t, p->key.pid, true);
             if (!cur) continue;
             record_ptr last;
-            if (auto it = table_->rows.find(p->key.pid); it != table_->rows.end()) last = it->second;
+            if (auto it = table_->rows.find(p->key.pid); it != table_->rows.end())
+                last = it->second;
             std::string frag;
             if (append_patch(frag, last, *cur))
                 rows += (rows.empty() ? "\"" : ",\"") + std::to_string(p->key.pid) + "\":" + frag;
             next.emplace(p->key.pid, last);
         }
         for (const auto& [pid, r] : table_->rows)
-            if (!next.count(pid)) rows += (rows.empty() ? "\"" : ",\"") + std::to_string(pid) + "\":null";
+            if (!next.count(pid))
+                rows += (rows.empty() ? "\"" : ",\"") + std::to_string(pid) + "\":null";
         table_->rows = std::move(next);
         std::string tab;
         if (sel->total != table_->total) tab = "\"total\":" + std::to_string(sel->total);
@@ -405,7 +412,8 @@ session_state::out session_state::on_tick(const tick& t) {
         removed_rows_.clear();
     }
     if (alerts_) {
-        for (auto& m : alert_messages(t)) res.push_back(std::move(m));
+        for (auto& m : alert_messages(t))
+            res.push_back(std::move(m));
         std::string frag;
         if (append_patch(frag, alerts_last_, t.alerts)) add("alerts", frag);
     } else if (alerts_removed_) {
@@ -414,8 +422,8 @@ session_state::out session_state::on_tick(const tick& t) {
         alerts_last_.reset();
     }
     if (!patch.empty()) {
-        std::string d = "{\"type\":\"delta\",\"seq\":" + std::to_string(++seq_) + ",\"epoch\":" +
-                        protocol::to_json(json::string(info_.epoch)) +
+        std::string d = "{\"type\":\"delta\",\"seq\":" + std::to_string(++seq_) +
+                        ",\"epoch\":" + protocol::to_json(json::string(info_.epoch)) +
                         ",\"time\":" + protocol::to_json(json::value(round_to(t.time, 3))) +
                         ",\"patch\":{" + patch + "}}";
         res.push_back(std::move(d));

@@ -81,7 +81,8 @@ private:
 
     std::string finish(boost::json::object o);
     boost::json::object msg(std::string_view type);
-    std::string err(error_code code, std::string_view text, const std::optional<boost::json::value>& ref);
+    std::string err(error_code code, std::string_view text,
+                    const std::optional<boost::json::value>& ref);
 
     out subscribe_pids(const client_message& m, double now);
     out unsubscribe_pids(const client_message& m);

@@ -56,19 +56,21 @@ tick_ptr build_tick(const core::snapshot_ptr& snap, const tick* prev, const tick
     for (int pid : interest.pids) {
         const core::process_sample* p = snap->find(pid);
         if (!p) continue;
-        t->procs.emplace(pid, make_item(p->key, process_record(*p), find(prev ? &prev->procs : nullptr, pid)));
+        t->procs.emplace(
+            pid, make_item(p->key, process_record(*p), find(prev ? &prev->procs : nullptr, pid)));
     }
     if (interest.rows) {
         t->rows.reserve(snap->processes.size());
         for (const auto& p : snap->processes)
-            t->rows.emplace(p.key.pid,
-                            make_item(p.key, table_row(p), find(prev ? &prev->rows : nullptr, p.key.pid)));
+            t->rows.emplace(p.key.pid, make_item(p.key, table_row(p),
+                                                 find(prev ? &prev->rows : nullptr, p.key.pid)));
     }
     t->system = make_item(core::process_key{}, system_record(snap->system, snap->at.wall),
                           prev ? &prev->system : nullptr);
     t->alerts = make_item(core::process_key{}, json::object{{"active", alerts.active}},
                           prev ? &prev->alerts : nullptr);
-    for (const auto& e : alerts.events) t->alert_events.push_back(protocol::to_json(e));
+    for (const auto& e : alerts.events)
+        t->alert_events.push_back(protocol::to_json(e));
     return t;
 }
 

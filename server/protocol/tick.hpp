@@ -35,7 +35,7 @@ struct tick {
     std::unordered_map<int, item> procs; ///< process records of subscribed pids
     std::unordered_map<int, item> rows;  ///< table rows of every process (when a table is open)
     item system;
-    item alerts;                          ///< {"active": {instance id: event}}
+    item alerts;                           ///< {"active": {instance id: event}}
     std::vector<std::string> alert_events; ///< serialized events of this tick
 
     /** The table selection for these parameters, computed once per tick and shared. */

@@ -6,8 +6,8 @@
 #include <algorithm>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 namespace procpulse::sampler {
 
@@ -38,20 +38,22 @@ struct sampler::impl {
             }
             r = coll.sweep(now(), &f);
             if (sweep_time)
-                sweep_time(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+                sweep_time(
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
         } catch (const std::exception& e) { // a bug, not an expected failure: log and go on
             log::error(std::string("sweep failed: ") + e.what());
             return;
         }
         for (const auto& p : r.problems)
-            log::info("pid " + std::to_string(p.key.pid) + " (" + p.name + "): " +
-                      procfs::file_name(p.file) + " " + procfs::to_string(p.status) +
+            log::info("pid " + std::to_string(p.key.pid) + " (" + p.name +
+                      "): " + procfs::file_name(p.file) + " " + procfs::to_string(p.status) +
                       "; its fields are reported unavailable");
         {
             std::lock_guard lock(mutex);
             latest = r.snap;
         }
-        for (auto& o : observers) o(r.snap);
+        for (auto& o : observers)
+            o(r.snap);
     }
 
     void schedule() {
@@ -73,13 +75,21 @@ sampler::sampler(core::collector& c, std::chrono::milliseconds interval,
                  std::chrono::milliseconds first_delay)
     : impl_(std::make_unique<impl>(c, interval)), interval_(interval), first_delay_(first_delay) {}
 
-void sampler::focus_provider(std::function<std::vector<int>()> f) { impl_->focus = std::move(f); }
+void sampler::focus_provider(std::function<std::vector<int>()> f) {
+    impl_->focus = std::move(f);
+}
 
-void sampler::on_sweep_time(std::function<void(double)> f) { impl_->sweep_time = std::move(f); }
+void sampler::on_sweep_time(std::function<void(double)> f) {
+    impl_->sweep_time = std::move(f);
+}
 
-sampler::~sampler() { stop(); }
+sampler::~sampler() {
+    stop();
+}
 
-void sampler::on_snapshot(observer o) { impl_->observers.push_back(std::move(o)); }
+void sampler::on_snapshot(observer o) {
+    impl_->observers.push_back(std::move(o));
+}
 
 void sampler::start() {
     if (first_delay_.count() > 0) {

@@ -15,7 +15,8 @@ class stmt {
 public:
     stmt(sqlite3* db, const char* sql) : db_(db) {
         if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK)
-            throw std::runtime_error(std::string("sqlite prepare: ") + sqlite3_errmsg(db) + " in " + sql);
+            throw std::runtime_error(std::string("sqlite prepare: ") + sqlite3_errmsg(db) + " in " +
+                                     sql);
     }
     ~stmt() { sqlite3_finalize(s_); }
     stmt(const stmt&) = delete;
@@ -23,7 +24,8 @@ public:
     stmt& bind(int i, double v) { return check(sqlite3_bind_double(s_, i, v)); }
     stmt& bind(int i, std::int64_t v) { return check(sqlite3_bind_int64(s_, i, v)); }
     stmt& bind(int i, const std::string& v) {
-        return check(sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+        return check(
+            sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
     }
     stmt& bind(int i, const std::optional<double>& v) {
         return check(v ? sqlite3_bind_double(s_, i, *v) : sqlite3_bind_null(s_, i));
@@ -43,12 +45,14 @@ public:
     bool col_null(int i) { return sqlite3_column_type(s_, i) == SQLITE_NULL; }
     std::string col_text(int i) {
         auto p = reinterpret_cast<const char*>(sqlite3_column_text(s_, i));
-        return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, i))) : std::string();
+        return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(s_, i)))
+                 : std::string();
     }
 
 private:
     stmt& check(int rc) {
-        if (rc != SQLITE_OK) throw std::runtime_error(std::string("sqlite bind: ") + sqlite3_errmsg(db_));
+        if (rc != SQLITE_OK)
+            throw std::runtime_error(std::string("sqlite bind: ") + sqlite3_errmsg(db_));
         return *this;
     }
     sqlite3* db_;
@@ -57,12 +61,14 @@ private:
 
 std::string proc_cols() {
     std::string s;
-    for (const char* c : core::process_columns) s += std::string(", ") + c + " REAL";
+    for (const char* c : core::process_columns)
+        s += std::string(", ") + c + " REAL";
     return s;
 }
 std::string sys_cols() {
     std::string s;
-    for (const char* c : core::system_columns) s += std::string(", ") + c + " REAL";
+    for (const char* c : core::system_columns)
+        s += std::string(", ") + c + " REAL";
     return s;
 }
 
@@ -71,9 +77,12 @@ std::string sys_cols() {
 std::string default_path() {
     const char* xdg = std::getenv("XDG_STATE_HOME");
     std::string base;
-    if (xdg && *xdg) base = xdg;
-    else if (const char* home = std::getenv("HOME"); home && *home) base = std::string(home) + "/.local/state";
-    else base = "/tmp";
+    if (xdg && *xdg)
+        base = xdg;
+    else if (const char* home = std::getenv("HOME"); home && *home)
+        base = std::string(home) + "/.local/state";
+    else
+        base = "/tmp";
     return base + "/procpulse/procpulse.db";
 }
 
@@ -107,8 +116,9 @@ store::store(const std::string& path) : path_(path) {
     auto refuse = [&](const std::string& why) {
         sqlite3_close(db_);
         db_ = nullptr;
-        throw store_error("database " + path + " " + why +
-                          "; it was left untouched. Move it away or pass another --db (or --db :memory:).");
+        throw store_error(
+            "database " + path + " " + why +
+            "; it was left untouched. Move it away or pass another --db (or --db :memory:).");
     };
     try {
         int app = 0, tables = 0;
@@ -130,8 +140,8 @@ store::store(const std::string& path) : path_(path) {
             stmt v(db_, "PRAGMA user_version");
             int ver = v.step() ? static_cast<int>(v.col_int(0)) : 0;
             if (ver > schema_version)
-                refuse("has schema version " + std::to_string(ver) + ", newer than this procpulse (" +
-                       std::to_string(schema_version) + ")");
+                refuse("has schema version " + std::to_string(ver) +
+                       ", newer than this procpulse (" + std::to_string(schema_version) + ")");
         }
     } catch (const store_error&) {
         throw;
@@ -144,12 +154,15 @@ store::store(const std::string& path) : path_(path) {
     exec(("PRAGMA user_version=" + std::to_string(schema_version)).c_str());
     exec("CREATE TABLE IF NOT EXISTS watch(pid INTEGER PRIMARY KEY, added REAL NOT NULL)");
     exec(("CREATE TABLE IF NOT EXISTS proc_history(step INTEGER NOT NULL, pid INTEGER NOT NULL, "
-          "start INTEGER NOT NULL, t REAL NOT NULL" + proc_cols() +
-          ", PRIMARY KEY(step, pid, start, t)) WITHOUT ROWID").c_str());
-    exec(("CREATE TABLE IF NOT EXISTS sys_history(step INTEGER NOT NULL, t REAL NOT NULL" + sys_cols() +
-          ", PRIMARY KEY(step, t)) WITHOUT ROWID").c_str());
+          "start INTEGER NOT NULL, t REAL NOT NULL" +
+          proc_cols() + ", PRIMARY KEY(step, pid, start, t)) WITHOUT ROWID")
+             .c_str());
+    exec(("CREATE TABLE IF NOT EXISTS sys_history(step INTEGER NOT NULL, t REAL NOT NULL" +
+          sys_cols() + ", PRIMARY KEY(step, t)) WITHOUT ROWID")
+             .c_str());
     exec("CREATE TABLE IF NOT EXISTS alert_rules(id INTEGER PRIMARY KEY, rule TEXT NOT NULL)");
-    exec("CREATE TABLE IF NOT EXISTS alert_events(id INTEGER PRIMARY KEY AUTOINCREMENT, t REAL NOT NULL, "
+    exec("CREATE TABLE IF NOT EXISTS alert_events(id INTEGER PRIMARY KEY AUTOINCREMENT, t REAL NOT "
+         "NULL, "
          "rule_id INTEGER, state TEXT NOT NULL, event TEXT NOT NULL)");
     exec("CREATE INDEX IF NOT EXISTS alert_events_t ON alert_events(t)");
 }
@@ -162,7 +175,8 @@ std::vector<int> store::load_watch() {
     std::lock_guard lock(mutex_);
     stmt s(db_, "SELECT pid FROM watch ORDER BY pid");
     std::vector<int> out;
-    while (s.step()) out.push_back(static_cast<int>(s.col_int(0)));
+    while (s.step())
+        out.push_back(static_cast<int>(s.col_int(0)));
     return out;
 }
 
@@ -190,20 +204,25 @@ void store::write(const std::vector<core::history_row>& rows, const std::vector<
     exec("BEGIN");
     try {
         std::string pq = "INSERT OR REPLACE INTO proc_history(step, pid, start, t";
-        for (const char* c : core::process_columns) pq += std::string(", ") + c;
+        for (const char* c : core::process_columns)
+            pq += std::string(", ") + c;
         pq += ") VALUES(?, ?, ?, ?";
-        for (std::size_t i = 0; i < core::process_column_count; ++i) pq += ", ?";
+        for (std::size_t i = 0; i < core::process_column_count; ++i)
+            pq += ", ?";
         pq += ")";
         std::string sq = "INSERT OR REPLACE INTO sys_history(step, t";
-        for (const char* c : core::system_columns) sq += std::string(", ") + c;
+        for (const char* c : core::system_columns)
+            sq += std::string(", ") + c;
         sq += ") VALUES(?, ?";
-        for (std::size_t i = 0; i < core::system_column_count; ++i) sq += ", ?";
+        for (std::size_t i = 0; i < core::system_column_count; ++i)
+            sq += ", ?";
         sq += ")";
         stmt ps(db_, pq.c_str()), ss(db_, sq.c_str());
         for (const auto& r : rows) {
             if (r.key.pid == 0) {
                 ss.bind(1, r.step_ms).bind(2, r.t);
-                for (std::size_t i = 0; i < r.values.size(); ++i) ss.bind(static_cast<int>(3 + i), r.values[i]);
+                for (std::size_t i = 0; i < r.values.size(); ++i)
+                    ss.bind(static_cast<int>(3 + i), r.values[i]);
                 ss.step();
                 ss.reset();
             } else {
@@ -211,7 +230,8 @@ void store::write(const std::vector<core::history_row>& rows, const std::vector<
                     .bind(2, static_cast<std::int64_t>(r.key.pid))
                     .bind(3, static_cast<std::int64_t>(r.key.start_ticks))
                     .bind(4, r.t);
-                for (std::size_t i = 0; i < r.values.size(); ++i) ps.bind(static_cast<int>(5 + i), r.values[i]);
+                for (std::size_t i = 0; i < r.values.size(); ++i)
+                    ps.bind(static_cast<int>(5 + i), r.values[i]);
                 ps.step();
                 ps.reset();
             }
@@ -238,10 +258,14 @@ std::optional<core::series> store::process_history(const core::process_key& key,
                                                    double to, std::int64_t step_ms) {
     std::lock_guard lock(mutex_);
     std::string q = "SELECT t";
-    for (const char* c : core::process_columns) q += std::string(", ") + c;
-    q += " FROM proc_history WHERE step = ? AND pid = ? AND start = ? AND t >= ? AND t <= ? ORDER BY t";
+    for (const char* c : core::process_columns)
+        q += std::string(", ") + c;
+    q += " FROM proc_history WHERE step = ? AND pid = ? AND start = ? AND t >= ? AND t <= ? ORDER "
+         "BY t";
     stmt s(db_, q.c_str());
-    s.bind(1, step_ms).bind(2, static_cast<std::int64_t>(key.pid)).bind(3, static_cast<std::int64_t>(key.start_ticks));
+    s.bind(1, step_ms)
+        .bind(2, static_cast<std::int64_t>(key.pid))
+        .bind(3, static_cast<std::int64_t>(key.start_ticks));
     s.bind(4, from).bind(5, to);
     core::series out;
     out.values.resize(core::process_column_count);
@@ -250,9 +274,10 @@ std::optional<core::series> store::process_history(const core::process_key& key,
         any = true;
         out.t.push_back(s.col_double(0));
         for (std::size_t c = 0; c < core::process_column_count; ++c)
-            out.values[c].push_back(s.col_null(static_cast<int>(c + 1))
-                                        ? std::nullopt
-                                        : std::optional<double>(s.col_double(static_cast<int>(c + 1))));
+            out.values[c].push_back(
+                s.col_null(static_cast<int>(c + 1))
+                    ? std::nullopt
+                    : std::optional<double>(s.col_double(static_cast<int>(c + 1))));
     }
     if (!any) return std::nullopt;
     return out;
@@ -261,7 +286,8 @@ std::optional<core::series> store::process_history(const core::process_key& key,
 core::series store::system_history(double from, double to, std::int64_t step_ms) {
     std::lock_guard lock(mutex_);
     std::string q = "SELECT t";
-    for (const char* c : core::system_columns) q += std::string(", ") + c;
+    for (const char* c : core::system_columns)
+        q += std::string(", ") + c;
     q += " FROM sys_history WHERE step = ? AND t >= ? AND t <= ? ORDER BY t";
     stmt s(db_, q.c_str());
     s.bind(1, step_ms).bind(2, from).bind(3, to);
@@ -270,9 +296,10 @@ core::series store::system_history(double from, double to, std::int64_t step_ms)
     while (s.step()) {
         out.t.push_back(s.col_double(0));
         for (std::size_t c = 0; c < core::system_column_count; ++c)
-            out.values[c].push_back(s.col_null(static_cast<int>(c + 1))
-                                        ? std::nullopt
-                                        : std::optional<double>(s.col_double(static_cast<int>(c + 1))));
+            out.values[c].push_back(
+                s.col_null(static_cast<int>(c + 1))
+                    ? std::nullopt
+                    : std::optional<double>(s.col_double(static_cast<int>(c + 1))));
     }
     return out;
 }
@@ -289,7 +316,8 @@ std::vector<std::pair<std::int64_t, std::string>> store::load_rules() {
     std::lock_guard lock(mutex_);
     stmt s(db_, "SELECT id, rule FROM alert_rules ORDER BY id");
     std::vector<std::pair<std::int64_t, std::string>> out;
-    while (s.step()) out.emplace_back(s.col_int(0), s.col_text(1));
+    while (s.step())
+        out.emplace_back(s.col_int(0), s.col_text(1));
     return out;
 }
 
@@ -307,7 +335,8 @@ void store::delete_rule(std::int64_t id) {
     s.step();
 }
 
-void store::add_event(double t, std::int64_t rule_id, const std::string& state, const std::string& json) {
+void store::add_event(double t, std::int64_t rule_id, const std::string& state,
+                      const std::string& json) {
     std::lock_guard lock(mutex_);
     stmt s(db_, "INSERT INTO alert_events(t, rule_id, state, event) VALUES(?, ?, ?, ?)");
     s.bind(1, t).bind(2, rule_id).bind(3, state).bind(4, json);
@@ -319,7 +348,8 @@ std::vector<std::string> store::recent_events(std::size_t limit) {
     stmt s(db_, "SELECT event FROM alert_events ORDER BY id DESC LIMIT ?");
     s.bind(1, static_cast<std::int64_t>(limit));
     std::vector<std::string> out;
-    while (s.step()) out.push_back(s.col_text(0));
+    while (s.step())
+        out.push_back(s.col_text(0));
     return out;
 }
 

@@ -49,8 +49,8 @@ public:
                double now);
 
     /** Stored points of a process at the given tier within [from, to]; nullopt when none. */
-    std::optional<core::series> process_history(const core::process_key& key, double from, double to,
-                                                std::int64_t step_ms);
+    std::optional<core::series> process_history(const core::process_key& key, double from,
+                                                double to, std::int64_t step_ms);
     core::series system_history(double from, double to, std::int64_t step_ms);
     /** The newest start time stored for a pid. */
     std::optional<std::uint64_t> latest_start(int pid);
@@ -59,7 +59,8 @@ public:
     std::vector<std::pair<std::int64_t, std::string>> load_rules();
     void save_rule(std::int64_t id, const std::string& json);
     void delete_rule(std::int64_t id);
-    void add_event(double t, std::int64_t rule_id, const std::string& state, const std::string& json);
+    void add_event(double t, std::int64_t rule_id, const std::string& state,
+                   const std::string& json);
     /** The newest events, newest first. */
     std::vector<std::string> recent_events(std::size_t limit);
 

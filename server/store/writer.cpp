@@ -11,7 +11,9 @@ writer::writer(store& s, std::vector<core::tier> tiers, std::chrono::millisecond
     thread_ = std::thread([this] { run(); });
 }
 
-writer::~writer() { stop(); }
+writer::~writer() {
+    stop();
+}
 
 void writer::submit(core::snapshot_ptr snap) {
     {

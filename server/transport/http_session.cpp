@@ -41,9 +41,8 @@ void http_session::do_read() {
 
 namespace {
 
-std::shared_ptr<bhttp::response<bhttp::string_body>> make(unsigned status, std::string body,
-                                                          std::string_view type, unsigned version,
-                                                          bool keep_alive) {
+std::shared_ptr<bhttp::response<bhttp::string_body>>
+make(unsigned status, std::string body, std::string_view type, unsigned version, bool keep_alive) {
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>(
         static_cast<bhttp::status>(status), version);
     res->set(bhttp::field::server, "procpulse");
@@ -74,7 +73,8 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
         return send(make(413, json_error("Request body too large"), "application/json", 11, false));
     }
     if (ec == bhttp::error::header_limit) {
-        return send(make(431, json_error("Request headers too large"), "application/json", 11, false));
+        return send(
+            make(431, json_error("Request headers too large"), "application/json", 11, false));
     }
     if (ec) {
         if (ec != net::error::operation_aborted && ec != beast::error::timeout)
@@ -88,22 +88,27 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     const std::string_view host = header(req, bhttp::field::host).value_or("");
     if (!http::host_allowed(host, ctx_.addr)) {
         log::info(peer_ + ": refused Host '" + std::string(host) + "'");
-        return send(make(403, json_error("Host not allowed"), "application/json", req.version(), false));
+        return send(
+            make(403, json_error("Host not allowed"), "application/json", req.version(), false));
     }
     if (websocket::is_upgrade(req)) {
         std::string_view target(req.target().data(), req.target().size());
         if (target.substr(0, target.find('?')) != "/ws")
-            return send(make(404, json_error("Not found"), "application/json", req.version(), false));
-        if (!http::origin_allowed(header(req, bhttp::field::origin), host, ctx_.cfg.allow_origins)) {
+            return send(
+                make(404, json_error("Not found"), "application/json", req.version(), false));
+        if (!http::origin_allowed(header(req, bhttp::field::origin), host,
+                                  ctx_.cfg.allow_origins)) {
             log::info(peer_ + ": refused WebSocket Origin '" +
                       std::string(header(req, bhttp::field::origin).value_or("")) + "'");
-            return send(make(403, json_error("Origin not allowed"), "application/json", req.version(), false));
+            return send(make(403, json_error("Origin not allowed"), "application/json",
+                             req.version(), false));
         }
         http::credentials cred{header(req, bhttp::field::authorization),
                                header(req, bhttp::field::cookie),
                                header(req, bhttp::field::sec_websocket_protocol)};
         if (!http::authorized(cred, ctx_.cfg.token))
-            return send(make(401, json_error("Unauthorized"), "application/json", req.version(), false));
+            return send(
+                make(401, json_error("Unauthorized"), "application/json", req.version(), false));
         std::make_shared<ws_session>(std::move(stream_), ctx_.hub, ctx_.cfg, std::move(slot_),
                                      std::move(peer_))
             ->run(std::move(req));
@@ -130,15 +135,17 @@ std::shared_ptr<http_session::response> http_session::handle(const request& req)
                                                "; HttpOnly; SameSite=Strict; Path=/");
         return res;
     }
-    http::credentials cred{header(req, bhttp::field::authorization), header(req, bhttp::field::cookie),
-                           std::nullopt};
+    http::credentials cred{header(req, bhttp::field::authorization),
+                           header(req, bhttp::field::cookie), std::nullopt};
     if (tp.path != "/healthz" && !http::authorized(cred, cfg.token))
-        return make(401, json_error("Unauthorized: send Authorization: Bearer TOKEN or open /auth?token=TOKEN"),
-                    "application/json", v, ka);
+        return make(
+            401,
+            json_error("Unauthorized: send Authorization: Bearer TOKEN or open /auth?token=TOKEN"),
+            "application/json", v, ka);
     // Cross-site requests that change state (CSRF): a browser always sends Origin on POST.
     if (method != "GET" && method != "HEAD" &&
-        !http::origin_allowed(header(req, bhttp::field::origin), header(req, bhttp::field::host).value_or(""),
-                              cfg.allow_origins))
+        !http::origin_allowed(header(req, bhttp::field::origin),
+                              header(req, bhttp::field::host).value_or(""), cfg.allow_origins))
         return make(403, json_error("Origin not allowed"), "application/json", v, ka);
 
     if (tp.path == "/metrics") {
@@ -151,10 +158,15 @@ std::shared_ptr<http_session::response> http_session::handle(const request& req)
     }
 
     using namespace std::chrono;
-    http::api_context api{ctx_.hub.latest_snapshot(), ctx_.watched,
-                          duration_cast<microseconds>(system_clock::now().time_since_epoch()).count() / 1e6,
-                          static_cast<double>(cfg.interval.count()) / 1000.0,
-                          ctx_.process_history, ctx_.system_history, ctx_.alerts, ctx_.describe};
+    http::api_context api{
+        ctx_.hub.latest_snapshot(),
+        ctx_.watched,
+        duration_cast<microseconds>(system_clock::now().time_since_epoch()).count() / 1e6,
+        static_cast<double>(cfg.interval.count()) / 1000.0,
+        ctx_.process_history,
+        ctx_.system_history,
+        ctx_.alerts,
+        ctx_.describe};
     if (auto r = http::handle_api(method, target, req.body(), api)) {
         auto res = make(r->status, std::move(r->body), r->content_type, v, ka);
         res->set(bhttp::field::cache_control, "no-store");

@@ -31,7 +31,8 @@ struct server_context {
     connection_limiter limiter;
     std::atomic<double> last_sweep_seconds{0};
     /** History reaching into the store (REST). */
-    std::function<std::optional<core::series>(int, std::optional<std::uint64_t>, double, double)> process_history;
+    std::function<std::optional<core::series>(int, std::optional<std::uint64_t>, double, double)>
+        process_history;
     std::function<core::series(double, double)> system_history;
     http::alerts_api* alerts = nullptr;
     decltype(http::api_context::describe) describe;

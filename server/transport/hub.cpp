@@ -23,8 +23,10 @@ void hub::publish(const core::snapshot_ptr& snap) {
         std::lock_guard lock(interest_mutex_);
         for (const auto& [pid, n] : interest_) {
             if (n <= 0) continue;
-            if (pid == 0) want.rows = true;
-            else want.pids.insert(pid);
+            if (pid == 0)
+                want.rows = true;
+            else
+                want.pids.insert(pid);
         }
     }
     protocol::tick_ptr prev = latest_tick();
@@ -40,7 +42,8 @@ void hub::publish(const core::snapshot_ptr& snap) {
     {
         std::lock_guard lock(sessions_mutex_);
         targets.reserve(sessions_.size());
-        for (const auto& [raw, weak] : sessions_) targets.push_back(weak);
+        for (const auto& [raw, weak] : sessions_)
+            targets.push_back(weak);
     }
     for (const auto& w : targets)
         if (auto s = w.lock()) s->deliver(t);
@@ -61,7 +64,8 @@ void hub::close_all() {
     std::vector<std::weak_ptr<ws_session>> targets;
     {
         std::lock_guard lock(sessions_mutex_);
-        for (const auto& [raw, weak] : sessions_) targets.push_back(weak);
+        for (const auto& [raw, weak] : sessions_)
+            targets.push_back(weak);
     }
     for (const auto& w : targets)
         if (auto s = w.lock()) s->shutdown();
@@ -107,7 +111,8 @@ std::optional<core::history::description> hub::describe(const core::process_key&
     return history_.describe(key);
 }
 
-std::optional<core::series> hub::process_range(const core::process_key& key, double from, double to) {
+std::optional<core::series> hub::process_range(const core::process_key& key, double from,
+                                               double to) {
     std::lock_guard lock(history_mutex_);
     return history_.process(key, from, to);
 }
@@ -117,8 +122,10 @@ std::optional<core::series> hub::query_history(int pid, std::optional<std::uint6
     if (hooks_.query) return hooks_.query(pid, start, from, to);
     std::lock_guard lock(history_mutex_);
     std::optional<core::process_key> key;
-    if (start) key = core::process_key{pid, *start};
-    else key = history_.latest_key(pid);
+    if (start)
+        key = core::process_key{pid, *start};
+    else
+        key = history_.latest_key(pid);
     if (!key) return std::nullopt;
     return history_.process(*key, from, to);
 }

@@ -26,12 +26,14 @@ struct hub_hooks {
     /** Called after the tick is out (e.g. the store writer's submit). */
     std::function<void(const core::snapshot_ptr&)> published;
     /** History queries that reach past memory (the store); replaces the memory-only query. */
-    std::function<std::optional<core::series>(int, std::optional<std::uint64_t>, double, double)> query;
+    std::function<std::optional<core::series>(int, std::optional<std::uint64_t>, double, double)>
+        query;
 };
 
 class hub : public protocol::session_env {
 public:
-    hub(protocol::server_info info, std::size_t history_points, long page_size, hub_hooks hooks = {});
+    hub(protocol::server_info info, std::size_t history_points, long page_size,
+        hub_hooks hooks = {});
 
     /** Called by the sampler thread for every snapshot. */
     void publish(const core::snapshot_ptr& snap);

@@ -21,9 +21,13 @@ listener::listener(net::io_context& ioc, tcp::endpoint endpoint, server_context&
     acceptor_.listen(net::socket_base::max_listen_connections);
 }
 
-tcp::endpoint listener::local_endpoint() const { return acceptor_.local_endpoint(); }
+tcp::endpoint listener::local_endpoint() const {
+    return acceptor_.local_endpoint();
+}
 
-void listener::run() { do_accept(); }
+void listener::run() {
+    do_accept();
+}
 
 void listener::stop() {
     net::post(acceptor_.get_executor(), [self = shared_from_this()] {
@@ -53,7 +57,9 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
         } else {
             refused_logged_ = false;
             std::string peer = ip + ":" + std::to_string(e2 ? 0 : remote.port());
-            std::make_shared<http_session>(std::move(socket), ctx_, std::move(slot), std::move(peer))->run();
+            std::make_shared<http_session>(std::move(socket), ctx_, std::move(slot),
+                                           std::move(peer))
+                ->run();
         }
     }
     if (acceptor_.is_open()) do_accept();

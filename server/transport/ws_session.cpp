@@ -83,7 +83,8 @@ void ws_session::do_read() {
 void ws_session::on_read(beast::error_code ec, std::size_t) {
     if (ec) {
         write_timer_.cancel(); // the connection is over: do not keep the session alive
-        if (ec == websocket::error::message_too_big) log::info(peer_ + ": message too big, closed with 1009");
+        if (ec == websocket::error::message_too_big)
+            log::info(peer_ + ": message too big, closed with 1009");
         return fail(ec, "read");
     }
     if (closing_) return;
@@ -100,7 +101,8 @@ void ws_session::on_read(beast::error_code ec, std::size_t) {
         enqueue(state_->rate_limited());
     } else {
         strikes_ = 0;
-        for (auto& m : state_->on_message(text, now_wall())) enqueue(std::move(m));
+        for (auto& m : state_->on_message(text, now_wall()))
+            enqueue(std::move(m));
     }
     if (!closing_) do_read();
 }
@@ -110,7 +112,8 @@ void ws_session::deliver(protocol::tick_ptr t) {
         if (self->closing_ || !self->state_) return;
         // A newer tick replaces one not yet sent; only its alert events must still go out.
         if (self->pending_tick_ && !self->pending_tick_->alert_events.empty())
-            for (auto& m : self->state_->alert_messages(*self->pending_tick_)) self->enqueue(std::move(m));
+            for (auto& m : self->state_->alert_messages(*self->pending_tick_))
+                self->enqueue(std::move(m));
         self->pending_tick_ = std::move(t);
         self->do_write();
     });

@@ -12,7 +12,9 @@ std::atomic<int> threshold{static_cast<int>(level::info)};
 std::mutex out_mutex;
 } // namespace
 
-void set_level(level l) { threshold = static_cast<int>(l); }
+void set_level(level l) {
+    threshold = static_cast<int>(l);
+}
 
 level parse_level(std::string_view s) {
     if (s == "debug") return level::debug;
@@ -21,7 +23,9 @@ level parse_level(std::string_view s) {
     return level::info;
 }
 
-bool enabled(level l) { return static_cast<int>(l) >= threshold.load(std::memory_order_relaxed); }
+bool enabled(level l) {
+    return static_cast<int>(l) >= threshold.load(std::memory_order_relaxed);
+}
 
 void write(level l, std::string_view message) {
     if (!enabled(l)) return;

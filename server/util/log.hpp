@@ -14,9 +14,17 @@ bool enabled(level l);
 /** Writes one line "2026-11-26T00:00:00.000Z LEVEL message" when the level is enabled. */
 void write(level l, std::string_view message);
 
-inline void debug(std::string_view m) { write(level::debug, m); }
-inline void info(std::string_view m) { write(level::info, m); }
-inline void warn(std::string_view m) { write(level::warn, m); }
-inline void error(std::string_view m) { write(level::error, m); }
+inline void debug(std::string_view m) {
+    write(level::debug, m);
+}
+inline void info(std::string_view m) {
+    write(level::info, m);
+}
+inline void warn(std::string_view m) {
+    write(level::warn, m);
+}
+inline void error(std::string_view m) {
+    write(level::error, m);
+}
 
 } // namespace procpulse::log

@@ -39,7 +39,8 @@ pid_t spawn(const std::vector<std::string>& args, int* err_read_fd) {
         ::dup2(devnull, 0);
         ::dup2(devnull, 1);
         std::vector<char*> argv;
-        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        for (const auto& a : args)
+            argv.push_back(const_cast<char*>(a.c_str()));
         argv.push_back(nullptr);
         ::execv(argv[0], argv.data());
         ::_exit(127);
@@ -64,7 +65,8 @@ int wait_for(pid_t pid, std::chrono::milliseconds limit) {
 
 } // namespace
 
-server_process::server_process(std::vector<std::string> args) : log_(std::make_shared<std::string>()) {
+server_process::server_process(std::vector<std::string> args)
+    : log_(std::make_shared<std::string>()) {
     args.insert(args.begin(), PROCPULSE_BIN);
     pid_ = spawn(args, &err_fd_);
     // Read stderr until the "listening on" line (10 s at most).
@@ -93,7 +95,8 @@ server_process::server_process(std::vector<std::string> args) : log_(std::make_s
     drain_ = std::thread([fd = err_fd_, log = log_] {
         char buf[4096];
         ssize_t n;
-        while ((n = ::read(fd, buf, sizeof buf)) > 0) log->append(buf, static_cast<std::size_t>(n));
+        while ((n = ::read(fd, buf, sizeof buf)) > 0)
+            log->append(buf, static_cast<std::size_t>(n));
     });
 }
 
@@ -105,7 +108,9 @@ int server_process::terminate(std::chrono::milliseconds limit) {
     return r;
 }
 
-std::string server_process::log() const { return *log_; }
+std::string server_process::log() const {
+    return *log_;
+}
 
 void server_process::kill9() {
     if (pid_ <= 0) return;
@@ -114,7 +119,8 @@ void server_process::kill9() {
     pid_ = -1;
 }
 
-std::pair<int, std::string> run_server_to_exit(std::vector<std::string> args, std::chrono::milliseconds limit) {
+std::pair<int, std::string> run_server_to_exit(std::vector<std::string> args,
+                                               std::chrono::milliseconds limit) {
     args.insert(args.begin(), PROCPULSE_BIN);
     int fd = -1;
     pid_t pid = spawn(args, &fd);
@@ -140,7 +146,8 @@ std::pair<int, std::string> run_server_to_exit(std::vector<std::string> args, st
     }
     char buf[4096];
     ssize_t n;
-    while ((n = ::read(fd, buf, sizeof buf)) > 0) text.append(buf, static_cast<std::size_t>(n));
+    while ((n = ::read(fd, buf, sizeof buf)) > 0)
+        text.append(buf, static_cast<std::size_t>(n));
     ::close(fd);
     return {status, text};
 }
@@ -157,7 +164,9 @@ server_process::~server_process() {
     if (err_fd_ >= 0) ::close(err_fd_);
 }
 
-child_process::child_process(std::vector<std::string> args) { pid_ = spawn(args, nullptr); }
+child_process::child_process(std::vector<std::string> args) {
+    pid_ = spawn(args, nullptr);
+}
 
 void child_process::kill_and_wait() {
     if (pid_ <= 0) return;
@@ -166,7 +175,9 @@ void child_process::kill_and_wait() {
     pid_ = -1;
 }
 
-child_process::~child_process() { kill_and_wait(); }
+child_process::~child_process() {
+    kill_and_wait();
+}
 
 std::string http_reply::header(const std::string& name) const {
     for (const auto& [k, v] : headers)
@@ -183,7 +194,8 @@ http_reply http_request(unsigned short port, const std::string& method, const st
     stream.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
     http::request<http::string_body> req(http::string_to_verb(method), target, 11);
     req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
-    for (const auto& [k, v] : headers) req.set(k, v);
+    for (const auto& [k, v] : headers)
+        req.set(k, v);
     if (!body.empty() || method == "POST") {
         req.set(http::field::content_type, "application/json");
         req.body() = body;
@@ -210,7 +222,8 @@ http_reply http_request(unsigned short port, const std::string& method, const st
     if (ec) throw boost::system::system_error(ec);
     out.status = res.result_int();
     out.body = res.body();
-    for (const auto& f : res) out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    for (const auto& f : res)
+        out.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     boost::system::error_code jec;
     out.json = json::parse(out.body, jec);
     if (jec) out.json = nullptr;
@@ -220,7 +233,8 @@ http_reply http_request(unsigned short port, const std::string& method, const st
 bool wait_seen(unsigned short port, int pid) {
     auto end = std::chrono::steady_clock::now() + 5s;
     while (std::chrono::steady_clock::now() < end) {
-        if (http_request(port, "GET", "/api/processes/metrics/" + std::to_string(pid)).status == 200)
+        if (http_request(port, "GET", "/api/processes/metrics/" + std::to_string(pid)).status ==
+            200)
             return true;
         std::this_thread::sleep_for(50ms);
     }
@@ -294,7 +308,8 @@ std::optional<json::object> ws_client::next_of(const std::string& type,
                                                std::chrono::milliseconds limit) {
     auto end = std::chrono::steady_clock::now() + limit;
     while (std::chrono::steady_clock::now() < end) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            end - std::chrono::steady_clock::now());
         auto m = next(left);
         if (!m) return std::nullopt;
         if (m->at("type").as_string() == type) return m;

@@ -16,9 +16,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <sys/types.h>
 #include <thread>
 #include <vector>
-#include <sys/types.h>
 
 namespace procpulse::test {
 
@@ -50,7 +50,8 @@ private:
 };
 
 /** Runs the server binary to completion (bounded); returns its exit status and stderr. */
-std::pair<int, std::string> run_server_to_exit(std::vector<std::string> args, std::chrono::milliseconds limit);
+std::pair<int, std::string> run_server_to_exit(std::vector<std::string> args,
+                                               std::chrono::milliseconds limit);
 
 /** A child process the test owns (e.g. `sleep 600`); killed and reaped by PID on destruction. */
 class child_process {

@@ -19,16 +19,18 @@ namespace {
 struct temp_dir {
     fs::path path;
     temp_dir() {
-        path = fs::temp_directory_path() / ("procpulse-store-" + std::to_string(::getpid()) + "-" +
-                                            std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+        path = fs::temp_directory_path() /
+               ("procpulse-store-" + std::to_string(::getpid()) + "-" +
+                std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
         fs::create_directories(path);
     }
     ~temp_dir() { fs::remove_all(path); }
 };
 
 std::vector<std::string> with_db(const fs::path& db) {
-    return {"--listen", "127.0.0.1:0", "--interval", "200ms", "--log-level", "warn", "--db", db.string(),
-            "--flush-interval", "300ms", "--retention", "200ms:1h,1s:24h"};
+    return {"--listen",         "127.0.0.1:0", "--interval",  "200ms",
+            "--log-level",      "warn",        "--db",        db.string(),
+            "--flush-interval", "300ms",       "--retention", "200ms:1h,1s:24h"};
 }
 
 std::string read_all(const fs::path& p) {
@@ -43,8 +45,9 @@ double now_s() {
 
 /** Points of a process's stored+memory history between from and to. */
 std::size_t history_points(unsigned short port, int pid, double from, double to) {
-    auto r = http_request(port, "GET", "/api/processes/" + std::to_string(pid) + "/history?from=" +
-                                           std::to_string(from) + "&to=" + std::to_string(to));
+    auto r = http_request(port, "GET",
+                          "/api/processes/" + std::to_string(pid) + "/history?from=" +
+                              std::to_string(from) + "&to=" + std::to_string(to));
     if (r.status != 200) return 0;
     return r.json.at("series").at("t").as_array().size();
 }
@@ -60,10 +63,12 @@ BOOST_AUTO_TEST_CASE(restart_keeps_watch_list_history_and_rules) {
     {
         server_process srv(with_db(db));
         BOOST_REQUIRE(wait_seen(srv.port(), child.pid()));
-        auto add = http_request(srv.port(), "POST", "/api/processes/monitor/add", R"({"pid":)" + pid + "}");
+        auto add = http_request(srv.port(), "POST", "/api/processes/monitor/add",
+                                R"({"pid":)" + pid + "}");
         BOOST_TEST(add.json.at("success").as_bool());
-        auto rule = http_request(srv.port(), "POST", "/api/alerts/rules",
-                                 R"({"metric":"rss","op":">","threshold":1e15,"scope":"any","name":"huge"})");
+        auto rule = http_request(
+            srv.port(), "POST", "/api/alerts/rules",
+            R"({"metric":"rss","op":">","threshold":1e15,"scope":"any","name":"huge"})");
         BOOST_TEST(rule.status == 201u);
         std::this_thread::sleep_for(1500ms); // several flushes
         before = now_s();
@@ -78,8 +83,9 @@ BOOST_AUTO_TEST_CASE(restart_keeps_watch_list_history_and_rules) {
     BOOST_TEST(rules.json.at("rules").at(0).at("name").as_string() == "huge");
     // The points from before the restart come from the database.
     BOOST_TEST(history_points(srv.port(), child.pid(), before - 60, before) >= 3u);
-    auto sys = http_request(srv.port(), "GET", "/api/system/history?from=" + std::to_string(before - 60) +
-                                                  "&to=" + std::to_string(before));
+    auto sys = http_request(srv.port(), "GET",
+                            "/api/system/history?from=" + std::to_string(before - 60) +
+                                "&to=" + std::to_string(before));
     BOOST_TEST(sys.json.at("series").at("t").as_array().size() >= 3u);
 }
 
@@ -91,7 +97,8 @@ BOOST_AUTO_TEST_CASE(kill_minus_9_loses_at_most_the_last_flush) {
     {
         server_process srv(with_db(db));
         BOOST_REQUIRE(wait_seen(srv.port(), child.pid()));
-        http_request(srv.port(), "POST", "/api/processes/monitor/add", R"({"pid":)" + std::to_string(child.pid()) + "}");
+        http_request(srv.port(), "POST", "/api/processes/monitor/add",
+                     R"({"pid":)" + std::to_string(child.pid()) + "}");
         std::this_thread::sleep_for(2s);
         killed = now_s();
         srv.kill9();
@@ -107,11 +114,12 @@ BOOST_AUTO_TEST_CASE(kill_minus_9_loses_at_most_the_last_flush) {
     sqlite3_close(h);
 
     server_process srv(with_db(db));
-    BOOST_TEST(http_request(srv.port(), "GET", "/api/processes/metrics").json.at("count").as_int64() == 1);
+    BOOST_TEST(
+        http_request(srv.port(), "GET", "/api/processes/metrics").json.at("count").as_int64() == 1);
     // Everything up to the last flush (300 ms flush + 200 ms bucket before the kill) is there.
-    auto r = http_request(srv.port(), "GET", "/api/processes/" + std::to_string(child.pid()) +
-                                                 "/history?from=" + std::to_string(killed - 60) + "&to=" +
-                                                 std::to_string(killed));
+    auto r = http_request(srv.port(), "GET",
+                          "/api/processes/" + std::to_string(child.pid()) + "/history?from=" +
+                              std::to_string(killed - 60) + "&to=" + std::to_string(killed));
     BOOST_REQUIRE(r.status == 200u);
     const auto& t = r.json.at("series").at("t").as_array();
     BOOST_REQUIRE(!t.empty());
@@ -123,7 +131,8 @@ BOOST_AUTO_TEST_CASE(a_foreign_or_corrupt_file_is_refused_and_left_untouched) {
     fs::path junk = tmp.path / "junk.db";
     {
         std::ofstream out(junk, std::ios::binary);
-        for (int i = 0; i < 5000; ++i) out.put(static_cast<char>((i * 7919) & 0xff));
+        for (int i = 0; i < 5000; ++i)
+            out.put(static_cast<char>((i * 7919) & 0xff));
     }
     std::string before = read_all(junk);
     auto [status, text] = run_server_to_exit(with_db(junk), 10s);
@@ -136,7 +145,9 @@ BOOST_AUTO_TEST_CASE(a_foreign_or_corrupt_file_is_refused_and_left_untouched) {
     fs::path other = tmp.path / "other.db";
     sqlite3* h = nullptr;
     BOOST_REQUIRE(sqlite3_open(other.c_str(), &h) == SQLITE_OK);
-    sqlite3_exec(h, "CREATE TABLE invoices(id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices VALUES(1, 9.5);",
+    sqlite3_exec(h,
+                 "CREATE TABLE invoices(id INTEGER PRIMARY KEY, total REAL); INSERT INTO invoices "
+                 "VALUES(1, 9.5);",
                  nullptr, nullptr, nullptr);
     sqlite3_close(h);
     std::string other_before = read_all(other);
@@ -148,14 +159,17 @@ BOOST_AUTO_TEST_CASE(a_foreign_or_corrupt_file_is_refused_and_left_untouched) {
 }
 
 BOOST_AUTO_TEST_CASE(history_of_an_exited_process_stays_queryable) {
-    server_process srv({"--listen", "127.0.0.1:0", "--interval", "200ms", "--log-level", "warn", "--db", ":memory:"});
+    server_process srv({"--listen", "127.0.0.1:0", "--interval", "200ms", "--log-level", "warn",
+                        "--db", ":memory:"});
     child_process child({"/bin/sleep", "605"});
     const int pid = child.pid();
     BOOST_REQUIRE(wait_seen(srv.port(), pid));
     std::this_thread::sleep_for(600ms);
     child.kill_and_wait();
     std::this_thread::sleep_for(500ms);
-    BOOST_TEST(http_request(srv.port(), "GET", "/api/processes/metrics/" + std::to_string(pid)).status == 404u);
+    BOOST_TEST(
+        http_request(srv.port(), "GET", "/api/processes/metrics/" + std::to_string(pid)).status ==
+        404u);
     auto r = http_request(srv.port(), "GET", "/api/processes/" + std::to_string(pid) + "/history");
     BOOST_REQUIRE(r.status == 200u);
     BOOST_TEST(r.json.at("series").at("t").as_array().size() >= 3u);
@@ -164,7 +178,8 @@ BOOST_AUTO_TEST_CASE(history_of_an_exited_process_stays_queryable) {
     BOOST_TEST(r.json.at("cmdline").as_string() == "/bin/sleep 605");
     BOOST_TEST(r.json.at("start").as_int64() > 0);
     // Downsampling on request: one point per bucket.
-    auto coarse = http_request(srv.port(), "GET", "/api/processes/" + std::to_string(pid) + "/history?step=3600");
+    auto coarse = http_request(srv.port(), "GET",
+                               "/api/processes/" + std::to_string(pid) + "/history?step=3600");
     BOOST_TEST(coarse.json.at("series").at("t").as_array().size() <= 2u);
     // And over the WebSocket.
     ws_client c(srv.port());
@@ -177,29 +192,37 @@ BOOST_AUTO_TEST_CASE(history_of_an_exited_process_stays_queryable) {
 }
 
 BOOST_AUTO_TEST_CASE(alert_rules_fire_and_resolve_live) {
-    server_process srv({"--listen", "127.0.0.1:0", "--interval", "200ms", "--log-level", "warn", "--db", ":memory:"});
+    server_process srv({"--listen", "127.0.0.1:0", "--interval", "200ms", "--log-level", "warn",
+                        "--db", ":memory:"});
     child_process child({"/bin/sleep", "606"});
     BOOST_REQUIRE(wait_seen(srv.port(), child.pid()));
     // Validation.
-    auto bad = http_request(srv.port(), "POST", "/api/alerts/rules", R"({"metric":"colour","threshold":1})");
+    auto bad = http_request(srv.port(), "POST", "/api/alerts/rules",
+                            R"({"metric":"colour","threshold":1})");
     BOOST_TEST(bad.status == 400u);
-    BOOST_TEST(std::string(bad.json.at("error").as_string()).find("unknown process metric") != std::string::npos);
-    BOOST_TEST(http_request(srv.port(), "POST", "/api/alerts/rules", R"({"metric":"rss","threshold":"x"})").status == 400u);
+    BOOST_TEST(std::string(bad.json.at("error").as_string()).find("unknown process metric") !=
+               std::string::npos);
+    BOOST_TEST(
+        http_request(srv.port(), "POST", "/api/alerts/rules", R"({"metric":"rss","threshold":"x"})")
+            .status == 400u);
     BOOST_TEST(http_request(srv.port(), "POST", "/api/alerts/rules", "nope").status == 400u);
 
     ws_client c(srv.port());
     BOOST_REQUIRE(c.next_of("hello"));
     c.send(R"({"type":"subscribe","topic":"alerts"})");
     BOOST_REQUIRE(c.next_of("snapshot"));
-    auto rule = http_request(srv.port(), "POST", "/api/alerts/rules",
-                             R"({"metric":"num_threads","op":">=","threshold":1,"for":0.4,"scope":"pid","pid":)" +
-                                 std::to_string(child.pid()) + "}");
+    auto rule = http_request(
+        srv.port(), "POST", "/api/alerts/rules",
+        R"({"metric":"num_threads","op":">=","threshold":1,"for":0.4,"scope":"pid","pid":)" +
+            std::to_string(child.pid()) + "}");
     BOOST_REQUIRE(rule.status == 201u);
     auto fired = c.next_of("alert", 5s);
     BOOST_REQUIRE(fired);
     BOOST_TEST(fired->at("event").at("state").as_string() == "firing");
     BOOST_TEST(fired->at("event").at("pid").as_int64() == child.pid());
-    BOOST_TEST(fired->at("event").at("time").to_number<double>() - fired->at("event").at("since").to_number<double>() >= 0.39);
+    BOOST_TEST(fired->at("event").at("time").to_number<double>() -
+                   fired->at("event").at("since").to_number<double>() >=
+               0.39);
     auto overview = http_request(srv.port(), "GET", "/api/alerts");
     BOOST_TEST(overview.json.at("active").as_array().size() == 1u);
     const pid_t pid = child.pid();
@@ -213,6 +236,10 @@ BOOST_AUTO_TEST_CASE(alert_rules_fire_and_resolve_live) {
     BOOST_TEST(overview.json.at("active").as_array().empty());
     BOOST_TEST(overview.json.at("recent").as_array().size() == 2u);
     auto id = rule.json.at("rule").at("id").as_int64();
-    BOOST_TEST(http_request(srv.port(), "DELETE", "/api/alerts/rules/" + std::to_string(id)).status == 200u);
-    BOOST_TEST(http_request(srv.port(), "DELETE", "/api/alerts/rules/" + std::to_string(id)).status == 404u);
+    BOOST_TEST(
+        http_request(srv.port(), "DELETE", "/api/alerts/rules/" + std::to_string(id)).status ==
+        200u);
+    BOOST_TEST(
+        http_request(srv.port(), "DELETE", "/api/alerts/rules/" + std::to_string(id)).status ==
+        404u);
 }

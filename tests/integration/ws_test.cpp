@@ -19,7 +19,8 @@ namespace json = boost::json;
 namespace {
 
 std::vector<std::string> fast() {
-    return {"--listen", "127.0.0.1:0", "--interval", "200ms", "--log-level", "warn", "--db", ":memory:"};
+    return {"--listen",    "127.0.0.1:0", "--interval", "200ms",
+            "--log-level", "warn",        "--db",       ":memory:"};
 }
 
 /** Reads hello and checks the common members. */
@@ -34,7 +35,9 @@ json::object expect_hello(ws_client& c) {
     return *h;
 }
 
-std::string key(pid_t pid) { return std::to_string(pid); }
+std::string key(pid_t pid) {
+    return std::to_string(pid);
+}
 
 } // namespace
 
@@ -134,7 +137,8 @@ BOOST_AUTO_TEST_CASE(merged_deltas_equal_a_fresh_snapshot) {
             BOOST_REQUIRE(by_time.count(t));
             const auto& merged = by_time[t].at("processes").at(key(child.pid()));
             const auto& direct = fresh.at("processes").at(key(child.pid()));
-            BOOST_TEST((merged == direct), json::serialize(merged) << " != " << json::serialize(direct));
+            BOOST_TEST((merged == direct), json::serialize(merged)
+                                               << " != " << json::serialize(direct));
             break;
         }
     }
@@ -211,9 +215,11 @@ BOOST_AUTO_TEST_CASE(binary_frame_closes_with_1003) {
 BOOST_AUTO_TEST_CASE(foreign_origin_and_host_are_refused) {
     server_process srv(fast());
     BOOST_CHECK_THROW(ws_client(srv.port(), {{"Origin", "http://evil.example"}}), std::exception);
-    BOOST_CHECK_THROW(ws_client(srv.port(), {{"Host", "evil.example:" + std::to_string(srv.port())}}),
-                      std::exception);
-    auto r = http_request(srv.port(), "GET", "/api/system/memory", "", {{"Host", "rebind.example"}});
+    BOOST_CHECK_THROW(
+        ws_client(srv.port(), {{"Host", "evil.example:" + std::to_string(srv.port())}}),
+        std::exception);
+    auto r =
+        http_request(srv.port(), "GET", "/api/system/memory", "", {{"Host", "rebind.example"}});
     BOOST_TEST(r.status == 403u);
     // Same origin and localhost are fine.
     ws_client ok(srv.port(), {{"Origin", "http://127.0.0.1:" + std::to_string(srv.port())}});
@@ -233,14 +239,16 @@ BOOST_AUTO_TEST_CASE(token_is_required_when_configured) {
     args.insert(args.end(), {"--token", "s3cret"});
     server_process srv(args);
     BOOST_CHECK_THROW(ws_client(srv.port()), std::exception);
-    BOOST_CHECK_THROW(ws_client(srv.port(), {{"Sec-WebSocket-Protocol", "procpulse.v1, bearer.wrong"}}),
-                      std::exception);
+    BOOST_CHECK_THROW(
+        ws_client(srv.port(), {{"Sec-WebSocket-Protocol", "procpulse.v1, bearer.wrong"}}),
+        std::exception);
     ws_client c(srv.port(), {{"Sec-WebSocket-Protocol", "procpulse.v1, bearer.s3cret"}});
     expect_hello(c);
     ws_client c2(srv.port(), {{"Authorization", "Bearer s3cret"}});
     expect_hello(c2);
     BOOST_TEST(http_request(srv.port(), "GET", "/api/system/memory").status == 401u);
-    BOOST_TEST(http_request(srv.port(), "GET", "/api/system/memory", "", {{"Authorization", "Bearer s3cret"}})
+    BOOST_TEST(http_request(srv.port(), "GET", "/api/system/memory", "",
+                            {{"Authorization", "Bearer s3cret"}})
                    .status == 200u);
     auto auth = http_request(srv.port(), "GET", "/auth?token=s3cret");
     BOOST_TEST(auth.status == 302u);
@@ -254,7 +262,8 @@ BOOST_AUTO_TEST_CASE(token_is_required_when_configured) {
 }
 
 BOOST_AUTO_TEST_CASE(non_loopback_without_token_refuses_to_start) {
-    BOOST_CHECK_THROW(server_process({"--listen", "0.0.0.0:0", "--db", ":memory:"}), std::exception);
+    BOOST_CHECK_THROW(server_process({"--listen", "0.0.0.0:0", "--db", ":memory:"}),
+                      std::exception);
 }
 
 BOOST_AUTO_TEST_CASE(process_table_topic_filters_and_sorts) {
@@ -263,7 +272,8 @@ BOOST_AUTO_TEST_CASE(process_table_topic_filters_and_sorts) {
     BOOST_REQUIRE(wait_seen(srv.port(), child.pid()));
     ws_client c(srv.port());
     expect_hello(c);
-    c.send(R"({"type":"subscribe","topic":"processes","filter":"sleep 601","sort":"pid","order":"asc","limit":10})");
+    c.send(
+        R"({"type":"subscribe","topic":"processes","filter":"sleep 601","sort":"pid","order":"asc","limit":10})");
     auto ack = c.next_of("ack");
     BOOST_REQUIRE(ack);
     BOOST_TEST(ack->at("topic").as_string() == "processes");
@@ -314,7 +324,9 @@ BOOST_AUTO_TEST_CASE(shutdown_closes_with_1001_and_exits_zero) {
     BOOST_TEST(c.close_code() == 1001);
     int status = srv.terminate(3s);
     BOOST_TEST(status == 0);
-    BOOST_TEST(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count() < 3000);
+    BOOST_TEST(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+            .count() < 3000);
 }
 
 namespace {
@@ -340,7 +352,8 @@ std::string big_proc_tree(int n) {
     for (int pid = 1000; pid < 1000 + n; ++pid) {
         fs::path d = root / std::to_string(pid);
         fs::create_directories(d);
-        for (const char* f : {"statm", "status", "io"}) fs::copy_file(one / f, d / f);
+        for (const char* f : {"statm", "status", "io"})
+            fs::copy_file(one / f, d / f);
         std::ofstream(d / "cmdline") << "/usr/bin/worker --id " << pid << std::string(120, 'x');
         std::ofstream(d / "stat") << pid << rest;
     }
@@ -352,7 +365,8 @@ std::string big_proc_tree(int n) {
 BOOST_AUTO_TEST_CASE(a_client_that_never_reads_is_closed_while_others_stay_on_time) {
     std::string root = big_proc_tree(1000);
     server_process srv({"--listen", "127.0.0.1:0", "--interval", "200ms", "--log-level", "warn",
-                        "--db", ":memory:", "--proc-root", root, "--write-timeout", "1s", "--outbox-bytes", "2000000"});
+                        "--db", ":memory:", "--proc-root", root, "--write-timeout", "1s",
+                        "--outbox-bytes", "2000000"});
     ws_client good(srv.port());
     expect_hello(good);
     good.send(R"({"type":"subscribe","topic":"system"})");
@@ -361,7 +375,8 @@ BOOST_AUTO_TEST_CASE(a_client_that_never_reads_is_closed_while_others_stay_on_ti
     ws_client slow(srv.port(), {}, 4096);
     // Each resync answers with the whole 1000-row table; the client never reads any of it.
     slow.send(R"({"type":"subscribe","topic":"processes","limit":5000})");
-    for (int i = 0; i < 30; ++i) slow.send(R"({"type":"resync"})");
+    for (int i = 0; i < 30; ++i)
+        slow.send(R"({"type":"resync"})");
 
     // Meanwhile the good client keeps receiving a delta every tick.
     auto start = std::chrono::steady_clock::now();
@@ -401,7 +416,7 @@ BOOST_AUTO_TEST_CASE(connections_per_ip_are_limited) {
     ws_client b(srv.port());
     expect_hello(b);
     BOOST_CHECK_THROW(ws_client(srv.port()), std::exception); // the third is refused
-    BOOST_TEST(a.next_of("delta", 2s).has_value() == false); // a stays open (no subscription)
+    BOOST_TEST(a.next_of("delta", 2s).has_value() == false);  // a stays open (no subscription)
 }
 
 BOOST_AUTO_TEST_CASE(flooding_messages_are_rate_limited_and_the_socket_survives) {
@@ -410,13 +425,16 @@ BOOST_AUTO_TEST_CASE(flooding_messages_are_rate_limited_and_the_socket_survives)
     server_process srv(args);
     ws_client c(srv.port());
     expect_hello(c);
-    for (int i = 0; i < 30; ++i) c.send(R"({"type":"ping","id":)" + std::to_string(i) + "}");
+    for (int i = 0; i < 30; ++i)
+        c.send(R"({"type":"ping","id":)" + std::to_string(i) + "}");
     int pongs = 0, limited = 0;
     for (int i = 0; i < 30; ++i) {
         auto m = c.next(3s);
         BOOST_REQUIRE(m);
-        if (m->at("type").as_string() == "pong") ++pongs;
-        else if (m->at("code").as_string() == "rate_limited") ++limited;
+        if (m->at("type").as_string() == "pong")
+            ++pongs;
+        else if (m->at("code").as_string() == "rate_limited")
+            ++limited;
     }
     BOOST_TEST(pongs >= 10);
     BOOST_TEST(pongs <= 12); // the burst, plus what refilled while the frames arrived
@@ -437,6 +455,7 @@ BOOST_AUTO_TEST_CASE(bad_command_lines_exit_2_with_a_message) {
     BOOST_TEST(t2.find("--interval") != std::string::npos, t2);
     auto [s3, t3] = run_server_to_exit({"--help"}, 5s);
     BOOST_TEST(s3 == 0);
-    for (const char* flag : {"--listen", "--token", "--allow-origin", "--interval", "--proc-root", "--db", "--once", "--watch"})
+    for (const char* flag : {"--listen", "--token", "--allow-origin", "--interval", "--proc-root",
+                             "--db", "--once", "--watch"})
         BOOST_TEST(t3.find(flag) == std::string::npos); // help goes to stdout, not stderr
 }

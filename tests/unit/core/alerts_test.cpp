@@ -57,7 +57,8 @@ BOOST_AUTO_TEST_CASE(rules_are_validated_with_reasons) {
     for (const auto& k : cases) {
         auto r = parse_alert_rule(json::parse(k.text));
         BOOST_REQUIRE_MESSAGE(std::holds_alternative<std::string>(r), k.text);
-        BOOST_TEST(std::get<std::string>(r).find(k.reason) != std::string::npos, k.text << " -> " << std::get<std::string>(r));
+        BOOST_TEST(std::get<std::string>(r).find(k.reason) != std::string::npos,
+                   k.text << " -> " << std::get<std::string>(r));
     }
     auto ok = rule(R"({"metric":"rss","op":">","threshold":1000,"scope":"name","pattern":"jav*"})");
     BOOST_TEST(ok.hysteresis == 50.0); // 5 % of the threshold by default
@@ -68,7 +69,8 @@ BOOST_AUTO_TEST_CASE(rules_are_validated_with_reasons) {
 
 BOOST_AUTO_TEST_CASE(fires_only_after_the_for_duration) {
     alert_engine e;
-    e.add_rule(rule(R"({"metric":"rss","op":">","threshold":104857600,"for":3,"scope":"pid","pid":100})"));
+    e.add_rule(
+        rule(R"({"metric":"rss","op":">","threshold":104857600,"for":3,"scope":"pid","pid":100})"));
     BOOST_TEST(e.evaluate(snap(0, {{100, 200}})).empty()); // condition starts holding at t=0
     BOOST_TEST(e.evaluate(snap(1, {{100, 200}})).empty());
     BOOST_TEST(e.evaluate(snap(2, {{100, 200}})).empty());
@@ -95,12 +97,14 @@ BOOST_AUTO_TEST_CASE(a_dip_before_the_for_duration_restarts_the_wait) {
 
 BOOST_AUTO_TEST_CASE(hysteresis_stops_flapping_around_the_threshold) {
     alert_engine e;
-    e.add_rule(rule(R"({"metric":"cpu_percent","op":">","threshold":50,"hysteresis":5,"scope":"any"})"));
+    e.add_rule(
+        rule(R"({"metric":"cpu_percent","op":">","threshold":50,"hysteresis":5,"scope":"any"})"));
     auto fired = e.evaluate(snap(0, {{100, 51}}));
     BOOST_REQUIRE(fired.size() == 1u);
     // Oscillating 46..54 around 50 never resolves (needs < 45) and never fires again.
     int changes = 0;
-    for (int i = 1; i <= 40; ++i) changes += static_cast<int>(e.evaluate(snap(i, {{100, i % 2 ? 46.0 : 54.0}})).size());
+    for (int i = 1; i <= 40; ++i)
+        changes += static_cast<int>(e.evaluate(snap(i, {{100, i % 2 ? 46.0 : 54.0}})).size());
     BOOST_TEST(changes == 0);
     auto resolved = e.evaluate(snap(41, {{100, 44}}));
     BOOST_REQUIRE(resolved.size() == 1u);
@@ -113,14 +117,16 @@ BOOST_AUTO_TEST_CASE(hysteresis_stops_flapping_around_the_threshold) {
 
 BOOST_AUTO_TEST_CASE(below_rules_and_system_scope) {
     alert_engine e;
-    e.add_rule(rule(R"({"id":7,"metric":"memory_percent","op":">=","threshold":90,"scope":"system","for":1})"));
+    e.add_rule(rule(
+        R"({"id":7,"metric":"memory_percent","op":">=","threshold":90,"scope":"system","for":1})"));
     BOOST_TEST(e.evaluate(snap(0, {}, 95)).empty());
     auto ev = e.evaluate(snap(1, {}, 95));
     BOOST_REQUIRE(ev.size() == 1u);
     BOOST_TEST(!ev[0].key.has_value());
     BOOST_TEST(alert_instance_id(7, std::nullopt) == "7:system");
     alert_engine low;
-    low.add_rule(rule(R"({"metric":"cpu_percent","op":"<","threshold":10,"hysteresis":2,"scope":"pid","pid":100})"));
+    low.add_rule(rule(
+        R"({"metric":"cpu_percent","op":"<","threshold":10,"hysteresis":2,"scope":"pid","pid":100})"));
     BOOST_TEST(low.evaluate(snap(0, {{100, 5}})).size() == 1u);
     BOOST_TEST(low.evaluate(snap(1, {{100, 11}})).empty()); // needs > 12 to resolve
     BOOST_TEST(low.evaluate(snap(2, {{100, 13}})).size() == 1u);
@@ -128,7 +134,8 @@ BOOST_AUTO_TEST_CASE(below_rules_and_system_scope) {
 
 BOOST_AUTO_TEST_CASE(an_exited_process_resolves_and_a_name_glob_picks_processes) {
     alert_engine e;
-    e.add_rule(rule(R"({"metric":"rss","op":">","threshold":1048576,"scope":"name","pattern":"ja?a"})"));
+    e.add_rule(
+        rule(R"({"metric":"rss","op":">","threshold":1048576,"scope":"name","pattern":"ja?a"})"));
     auto ev = e.evaluate(snap(0, {{100, 5}, {101, 5}, {300, 5}}));
     BOOST_TEST(ev.size() == 2u); // java 100 and 101, not postgres 300
     auto gone = e.evaluate(snap(1, {{101, 5}, {300, 5}}));

@@ -74,7 +74,7 @@ BOOST_AUTO_TEST_CASE(an_idle_process_rereads_its_other_files_every_n_sweeps) {
 BOOST_AUTO_TEST_CASE(activity_or_focus_reads_every_file_and_io_rates_use_the_io_gap) {
     light_tree t(10);
     t.sweep(0);
-    t.sweep(1); // light
+    t.sweep(1);      // light
     t.p.minflt += 5; // activity shows in stat
     t.p.shared = 260;
     t.p.io->read_bytes += 8192;

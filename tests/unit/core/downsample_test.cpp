@@ -41,7 +41,8 @@ BOOST_AUTO_TEST_CASE(buckets_average_and_close_when_the_next_bucket_starts) {
     downsampler d({{10000, 3600000}});
     std::set<process_key> keep{key};
     BOOST_TEST(d.add(at(100.0, 10.0, 1000), keep).empty());
-    BOOST_TEST(d.add(at(105.0, std::nullopt, 3000), keep).empty()); // null cpu is skipped in the mean
+    BOOST_TEST(
+        d.add(at(105.0, std::nullopt, 3000), keep).empty()); // null cpu is skipped in the mean
     BOOST_TEST(d.add(at(109.9, 30.0, 2000), keep).empty());
     auto rows = d.add(at(110.0, 50.0, 9000), keep); // bucket [100,110) closes
     BOOST_REQUIRE(rows.size() == 2u);               // system and the process
@@ -49,9 +50,9 @@ BOOST_AUTO_TEST_CASE(buckets_average_and_close_when_the_next_bucket_starts) {
     const history_row* sys = rows[0].key.pid == 0 ? &rows[0] : &rows[1];
     BOOST_TEST(proc->t == 100.0);
     BOOST_TEST(proc->step_ms == 10000);
-    BOOST_TEST(*proc->values[0] == 2000.0);         // rss mean of 1000, 3000, 2000
-    BOOST_TEST(*proc->values[3] == 20.0);           // cpu mean of 10 and 30
-    BOOST_TEST(!proc->values[2].has_value());       // shared never available: null
+    BOOST_TEST(*proc->values[0] == 2000.0);   // rss mean of 1000, 3000, 2000
+    BOOST_TEST(*proc->values[3] == 20.0);     // cpu mean of 10 and 30
+    BOOST_TEST(!proc->values[2].has_value()); // shared never available: null
     BOOST_TEST(*sys->values[0] == 20.0);
     BOOST_TEST(*sys->values[1] == 2000.0);
 }
@@ -69,5 +70,6 @@ BOOST_AUTO_TEST_CASE(an_exited_or_unwatched_process_flushes_its_open_bucket) {
     BOOST_TEST(*proc[0].values[0] == 200.0);
     auto rest = d.flush();
     BOOST_TEST(rest.size() == 2u); // the system's open buckets in both tiers
-    for (const auto& r : rest) BOOST_TEST(r.key.pid == 0);
+    for (const auto& r : rest)
+        BOOST_TEST(r.key.pid == 0);
 }

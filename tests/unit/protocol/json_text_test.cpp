@@ -15,7 +15,8 @@ BOOST_AUTO_TEST_CASE(numbers_are_written_plainly) {
     BOOST_TEST(to_json(json::value(1795653000.948)) == "1795653000.948");
     BOOST_TEST(to_json(json::value(25.0)) == "25.0");
     BOOST_TEST(to_json(json::value(-3)) == "-3");
-    BOOST_TEST(to_json(json::value(std::uint64_t(18446744073709551615ull))) == "18446744073709551615");
+    BOOST_TEST(to_json(json::value(std::uint64_t(18446744073709551615ull))) ==
+               "18446744073709551615");
     BOOST_TEST(to_json(json::value(1e300)) == "1e+300");
     BOOST_TEST(to_json(json::value(std::nan(""))) == "null");
 }
