@@ -97,14 +97,36 @@ void history::seal(block& b) {
     }
 }
 
+std::size_t history::block_bytes(const block& b) {
+    std::size_t n = sizeof(block);
+    for (const auto& c : b.cols)
+        if (c.data) n += (b.sealed ? b.count : block_points) * c.width;
+    return n;
+}
+
+std::size_t history::track_bytes(const track& t) {
+    std::size_t n = sizeof(track) + 64; // map node
+    for (const block& b : t.blocks)
+        n += block_bytes(b);
+    return n;
+}
+
+void history::seal_counted(block& b) {
+    if (b.sealed) return;
+    bytes_ -= block_bytes(b);
+    seal(b);
+    bytes_ += block_bytes(b);
+}
+
 void history::push(track& t, std::uint64_t sweep,
                    const std::array<std::uint32_t, process_column_count>& v) {
     if (t.blocks.empty() || t.blocks.back().count == block_points || t.blocks.back().sealed) {
-        if (!t.blocks.empty()) seal(t.blocks.back());
+        if (!t.blocks.empty()) seal_counted(t.blocks.back());
         block& b = t.blocks.emplace_back();
         b.first_sweep = sweep;
         for (auto& c : b.cols)
             c.data = std::make_unique<std::uint8_t[]>(4 * block_points);
+        bytes_ += block_bytes(b);
     }
     block& b = t.blocks.back();
     for (std::size_t c = 0; c < process_column_count; ++c)
@@ -127,6 +149,7 @@ void history::append(const snapshot& snap) {
         auto [it, fresh] = procs_.try_emplace(p.key);
         track& t = it->second;
         if (fresh) {
+            bytes_ += track_bytes(t);
             t.first_sweep = t.end_sweep = sweep;
             latest_by_pid_[p.key.pid] = p.key;
         }
@@ -152,13 +175,17 @@ void history::append(const snapshot& snap) {
         if (t.end_sweep <= oldest) {
             auto l = latest_by_pid_.find(it->first.pid);
             if (l != latest_by_pid_.end() && l->second == it->first) latest_by_pid_.erase(l);
+            bytes_ -= track_bytes(t);
             it = procs_.erase(it);
             continue;
         }
         if (t.end_sweep < sweep + 1 && !t.blocks.empty())
-            seal(t.blocks.back()); // exited: narrow its last partial block (no-op once done)
-        while (!t.blocks.empty() && t.blocks.front().first_sweep + t.blocks.front().count <= oldest)
+            seal_counted(t.blocks.back()); // exited: narrow its last partial block (once)
+        while (!t.blocks.empty() &&
+               t.blocks.front().first_sweep + t.blocks.front().count <= oldest) {
+            bytes_ -= block_bytes(t.blocks.front());
             t.blocks.pop_front();
+        }
         t.first_sweep = std::max(t.first_sweep, oldest);
         ++it;
     }
@@ -238,16 +265,10 @@ series history::system(double from, double to) const {
     return s;
 }
 
-std::size_t history::memory_bytes() const {
+std::size_t history::count_memory_bytes() const {
     std::size_t n = times_.size() * sizeof(double) + system_.size() * sizeof(system_[0]);
-    for (const auto& [k, t] : procs_) {
-        n += sizeof(track) + 64; // map node
-        for (const block& b : t.blocks) {
-            n += sizeof(block);
-            for (const auto& c : b.cols)
-                if (c.data) n += (b.sealed ? b.count : block_points) * c.width;
-        }
-    }
+    for (const auto& [k, t] : procs_)
+        n += track_bytes(t);
     return n;
 }
 

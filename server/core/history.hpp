@@ -69,8 +69,12 @@ public:
 
     std::size_t capacity() const { return capacity_; }
     std::size_t process_count() const { return procs_.size(); }
-    /** Bytes held by point storage (for the benchmarks and /metrics). */
-    std::size_t memory_bytes() const;
+    /** Bytes held by point storage (for the benchmarks and /metrics); kept as a running count. */
+    std::size_t memory_bytes() const {
+        return bytes_ + times_.size() * sizeof(double) + system_.size() * sizeof(system_[0]);
+    }
+    /** The same figure counted afresh by walking every block (tests check the running count). */
+    std::size_t count_memory_bytes() const;
 
 private:
     /**
@@ -108,7 +112,11 @@ private:
 
     void push(track& t, std::uint64_t sweep,
               const std::array<std::uint32_t, process_column_count>& v);
+    /** seal() with the running byte count kept. */
+    void seal_counted(block& b);
     static void seal(block& b);
+    static std::size_t block_bytes(const block& b);
+    static std::size_t track_bytes(const track& t);
 
     /** Index range [lo, hi) of sweeps whose time lies in [from, to]. */
     std::pair<std::uint64_t, std::uint64_t> sweep_range(double from, double to) const;
@@ -120,6 +128,7 @@ private:
     std::deque<std::array<float, system_column_count>> system_;
     std::unordered_map<process_key, track, key_hash> procs_;
     std::unordered_map<int, process_key> latest_by_pid_;
+    std::size_t bytes_ = 0; // point storage of procs_ (system_ and times_ are added on read)
 };
 
 } // namespace procpulse::core

@@ -239,6 +239,33 @@ BOOST_AUTO_TEST_CASE(memory_grows_then_plateaus) {
     BOOST_TEST(idle.memory_bytes() < busy.memory_bytes());
 }
 
+BOOST_AUTO_TEST_CASE(running_byte_count_matches_a_recount_through_churn) {
+    // Processes start, exit (partial blocks sealed), miss sweeps (gaps), are reused and leave the
+    // window; after every sweep the O(1) figure /metrics reads must equal a full walk.
+    history h(150, page);
+    std::size_t mismatches = 0, max_bytes = 0;
+    for (int n = 0; n < 700; ++n) {
+        std::vector<process_sample> ps;
+        for (int pid = 1; pid <= 30; ++pid) {
+            if (pid % 7 == 0 && n % 90 > 60) continue; // exits for a while, then comes back
+            if (pid % 5 == 0 && n % 13 == 0) continue; // a missed sweep: a gap
+            auto p = proc(pid, static_cast<std::uint64_t>(pid % 3 == 0 ? n * pid : 9), n % 4);
+            if (pid % 7 == 0) p.key.start_ticks = 100 + static_cast<std::uint64_t>(n / 90); // reuse
+            ps.push_back(p);
+        }
+        sweep(h, n, ps);
+        if (h.memory_bytes() != h.count_memory_bytes()) ++mismatches;
+        max_bytes = std::max(max_bytes, h.memory_bytes());
+    }
+    BOOST_TEST(mismatches == 0u);
+    BOOST_TEST(max_bytes > 0u);
+    // Every process leaves the window: only the time and system rings remain counted.
+    for (int n = 700; n < 860; ++n)
+        sweep(h, n, {});
+    BOOST_TEST(h.process_count() == 0u);
+    BOOST_TEST(h.memory_bytes() == h.count_memory_bytes());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 } // namespace
