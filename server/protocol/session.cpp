@@ -6,6 +6,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <tuple>
+
 namespace procpulse::protocol {
 
 namespace json = boost::json;
@@ -338,8 +340,73 @@ session_state::out session_state::alert_messages(const tick& t) {
     return res;
 }
 
+bool session_state::lockstep_tick(const tick& t, out& res) {
+    if (!pending_removals_.empty() || system_removed_ || table_ || table_removed_ ||
+        alerts_removed_)
+        return false;
+    auto in_step = [](const record_ptr& last, const item& cur) {
+        return last && last == cur.prev && cur.frag;
+    };
+    if (system_ && !in_step(system_last_, t.system)) return false;
+    if (alerts_ && !in_step(alerts_last_, t.alerts)) return false;
+    std::string key;
+    key.reserve(8 * subs_.size() + 2);
+    for (const auto& [pid, s] : subs_) {
+        auto it = t.procs.find(pid);
+        if (it == t.procs.end() || it->second.key != s.key || !in_step(s.last, it->second))
+            return false;
+        key += std::to_string(pid);
+        key += ',';
+    }
+    key += system_ ? 's' : '-';
+    key += alerts_ ? 'a' : '-';
+    // Everything below depends only on the tick and `key`.
+    auto tail = t.shared_tail(key, [&] {
+        std::string patch, procs;
+        for (const auto& [pid, s] : subs_) {
+            const item& cur = t.procs.at(pid);
+            if (cur.frag->empty()) continue;
+            procs += procs.empty() ? "\"" : ",\"";
+            procs += std::to_string(pid);
+            procs += "\":";
+            procs += *cur.frag;
+        }
+        if (!procs.empty()) patch = "\"processes\":{" + procs + "}";
+        for (const auto& [on, name, cur] :
+             {std::tuple{system_, "system", &t.system}, std::tuple{alerts_, "alerts", &t.alerts}}) {
+            if (!on || cur->frag->empty()) continue;
+            if (!patch.empty()) patch += ',';
+            patch += "\"";
+            patch += name;
+            patch += "\":";
+            patch += *cur->frag;
+        }
+        if (patch.empty()) return std::string();
+        return ",\"epoch\":" + protocol::to_json(json::string(info_.epoch)) +
+               ",\"time\":" + protocol::to_json(json::value(round_to(t.time, 3))) + ",\"patch\":{" +
+               patch + "}}";
+    });
+    for (auto& [pid, s] : subs_)
+        s.last = t.procs.at(pid).record;
+    if (system_) system_last_ = t.system.record;
+    if (alerts_) {
+        alerts_last_ = t.alerts.record;
+        res = alert_messages(t);
+    }
+    if (!tail->empty()) {
+        std::string d;
+        d.reserve(40 + tail->size());
+        d += "{\"type\":\"delta\",\"seq\":";
+        d += std::to_string(++seq_);
+        d += *tail;
+        res.push_back(std::move(d));
+    }
+    return true;
+}
+
 session_state::out session_state::on_tick(const tick& t) {
     out res;
+    if (lockstep_tick(t, res)) return res;
     std::string procs;
     for (auto it = subs_.begin(); it != subs_.end();) {
         const int pid = it->first;

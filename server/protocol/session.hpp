@@ -91,6 +91,13 @@ private:
     out resync(const client_message& m, double now);
     out history(const client_message& m);
 
+    /**
+     * The delta of a session in lockstep with the tick (every subscribed record was last sent at
+     * the previous tick, nothing removed, no table): such sessions with the same subscriptions
+     * share one encoded body. False when the session is not in lockstep (on_tick then encodes its
+     * own); true with `res` filled otherwise.
+     */
+    bool lockstep_tick(const tick& t, out& res);
     /** Current record of a pid from a tick (shared item, or encoded on the spot). */
     std::optional<item> current(const tick& t, int pid, bool row) const;
     /** Table state document (full rows) from a tick; updates table_->rows. */

@@ -19,6 +19,25 @@ std::shared_ptr<const table_selection> tick::selection(const table_params& p) co
     return sel;
 }
 
+std::shared_ptr<const std::string>
+tick::shared_tail(const std::string& key, const std::function<std::string()>& build) const {
+    {
+        std::lock_guard lock(tail_mutex_);
+        if (auto it = tails_.find(key); it != tails_.end()) return it->second;
+    }
+    // Built outside the lock: sessions with other keys are not held up. Two sessions racing on
+    // the same key both build; the first stored wins and both texts are equal.
+    auto text = std::make_shared<const std::string>(build());
+    std::lock_guard lock(tail_mutex_);
+    if (tails_.size() >= max_shared_tails) return text;
+    return tails_.emplace(key, std::move(text)).first->second;
+}
+
+std::size_t tick::shared_tail_count() const {
+    std::lock_guard lock(tail_mutex_);
+    return tails_.size();
+}
+
 namespace {
 
 item make_item(const core::process_key& key, json::object rec, const item* prev_item) {

@@ -8,6 +8,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -41,9 +42,22 @@ struct tick {
     /** The table selection for these parameters, computed once per tick and shared. */
     std::shared_ptr<const table_selection> selection(const table_params& p) const;
 
+    /**
+     * The part of a `delta` after its `seq` for sessions in lockstep (see session_state::on_tick):
+     * `build` runs once per distinct `key` and tick, later callers with the same key share the
+     * text. At most `max_shared_tails` keys are kept; further keys get a private copy.
+     */
+    std::shared_ptr<const std::string> shared_tail(const std::string& key,
+                                                   const std::function<std::string()>& build) const;
+    /** Number of distinct tails built and kept for this tick. */
+    std::size_t shared_tail_count() const;
+    static constexpr std::size_t max_shared_tails = 64;
+
 private:
     mutable std::mutex cache_mutex_;
     mutable std::vector<std::pair<table_params, std::shared_ptr<const table_selection>>> cache_;
+    mutable std::mutex tail_mutex_;
+    mutable std::unordered_map<std::string, std::shared_ptr<const std::string>> tails_;
 };
 
 using tick_ptr = std::shared_ptr<const tick>;
