@@ -153,7 +153,7 @@ int run_server(const config::config& cfg) {
     hub_ptr = &hub;
     hub.publish(first.snap);
 
-    net::io_context ioc(static_cast<int>(cfg.threads));
+    transport::io_pool pool(cfg.threads);
     transport::server_context ctx{
         cfg,
         hub,
@@ -186,7 +186,7 @@ int run_server(const config::config& cfg) {
     };
 
     tcp::endpoint ep(net::ip::make_address(cfg.listen_host), cfg.listen_port);
-    auto lst = std::make_shared<transport::listener>(ioc, ep, ctx);
+    auto lst = std::make_shared<transport::listener>(pool, ep, ctx);
     auto bound = lst->local_endpoint();
     ctx.addr = {cfg.listen_host, bound.port()};
 
@@ -210,8 +210,8 @@ int run_server(const config::config& cfg) {
               std::to_string(first.snap->processes.size()) + " processes)");
     std::fprintf(stderr, "procpulse: listening on %s\n", url.c_str());
 
-    net::signal_set signals(ioc, SIGINT, SIGTERM);
-    net::steady_timer grace(ioc);
+    net::signal_set signals(pool.at(0), SIGINT, SIGTERM);
+    net::steady_timer grace(pool.at(0));
     signals.async_wait([&](boost::system::error_code ec, int sig) {
         if (ec) return;
         log::info("signal " + std::to_string(sig) + ": closing connections and stopping");
@@ -220,15 +220,10 @@ int run_server(const config::config& cfg) {
         hub.close_all();
         // Give close handshakes a moment, then stop whatever is left.
         grace.expires_after(std::chrono::milliseconds(800));
-        grace.async_wait([&](boost::system::error_code) { ioc.stop(); });
+        grace.async_wait([&](boost::system::error_code) { pool.stop(); });
     });
 
-    std::vector<std::thread> pool;
-    for (unsigned i = 1; i < cfg.threads; ++i)
-        pool.emplace_back([&ioc] { ioc.run(); });
-    ioc.run();
-    for (auto& t : pool)
-        t.join();
+    pool.run();
     smp.stop();
     if (writer) writer->stop(); // flush what is left
     log::info("stopped");

@@ -2,6 +2,8 @@
 
 #include "transport/ws_session.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <vector>
 
 namespace procpulse::transport {
@@ -37,7 +39,8 @@ void hub::publish(const core::snapshot_ptr& snap) {
         std::lock_guard lock(tick_mutex_);
         latest_ = t;
     }
-    // Copy the sessions under the lock, deliver after releasing it.
+    // Copy the sessions under the lock, deliver after releasing it: one posted handler per
+    // network thread walks that thread's sessions (sessions never share a thread's work).
     std::vector<std::weak_ptr<ws_session>> targets;
     {
         std::lock_guard lock(sessions_mutex_);
@@ -45,8 +48,21 @@ void hub::publish(const core::snapshot_ptr& snap) {
         for (const auto& [raw, weak] : sessions_)
             targets.push_back(weak);
     }
-    for (const auto& w : targets)
-        if (auto s = w.lock()) s->deliver(t);
+    std::vector<std::pair<const void*, std::vector<std::shared_ptr<ws_session>>>> lanes;
+    for (const auto& w : targets) {
+        auto s = w.lock();
+        if (!s) continue;
+        auto it = std::find_if(lanes.begin(), lanes.end(),
+                               [&](const auto& l) { return l.first == s->lane(); });
+        if (it == lanes.end()) {
+            lanes.emplace_back(s->lane(), std::vector<std::shared_ptr<ws_session>>{});
+            lanes.back().second.reserve(targets.size());
+            it = std::prev(lanes.end());
+        }
+        it->second.push_back(std::move(s));
+    }
+    for (auto& [lane, batch] : lanes)
+        ws_session::deliver_batch(std::move(batch), t);
     if (hooks_.published) hooks_.published(snap);
 }
 

@@ -3,7 +3,7 @@
 #include "util/log.hpp"
 
 #include <boost/asio/ip/v6_only.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 
 namespace procpulse::transport {
@@ -12,8 +12,8 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 using tcp = net::ip::tcp;
 
-listener::listener(net::io_context& ioc, tcp::endpoint endpoint, server_context& ctx)
-    : ioc_(ioc), acceptor_(net::make_strand(ioc)), ctx_(ctx) {
+listener::listener(io_pool& pool, tcp::endpoint endpoint, server_context& ctx)
+    : pool_(pool), acceptor_(pool.at(0)), ctx_(ctx) {
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(net::socket_base::reuse_address(true));
     if (endpoint.address().is_v6()) acceptor_.set_option(net::ip::v6_only(false));
@@ -37,7 +37,8 @@ void listener::stop() {
 }
 
 void listener::do_accept() {
-    acceptor_.async_accept(net::make_strand(ioc_),
+    // The new connection lives on the next context; the acceptor's handlers run on the first.
+    acceptor_.async_accept(pool_.next(),
                            beast::bind_front_handler(&listener::on_accept, shared_from_this()));
 }
 

@@ -21,9 +21,9 @@ namespace http = beast::http;
 
 ws_session::ws_session(beast::tcp_stream&& stream, hub& h, const config::config& cfg,
                        std::unique_ptr<connection_limiter::slot> slot, std::string peer)
-    : ws_(std::move(stream)), write_timer_(ws_.get_executor()), hub_(h), cfg_(cfg),
-      slot_(std::move(slot)), peer_(std::move(peer)),
-      bucket_(cfg.lim.messages_per_sec, cfg.lim.message_burst) {}
+    : ws_(std::move(stream)), lane_(&net::query(ws_.get_executor(), net::execution::context)),
+      write_timer_(ws_.get_executor()), hub_(h), cfg_(cfg), slot_(std::move(slot)),
+      peer_(std::move(peer)), bucket_(cfg.lim.messages_per_sec, cfg.lim.message_burst) {}
 
 ws_session::~ws_session() {
     if (joined_) hub_.leave(this);
@@ -109,14 +109,28 @@ void ws_session::on_read(beast::error_code ec, std::size_t) {
 
 void ws_session::deliver(protocol::tick_ptr t) {
     net::post(ws_.get_executor(), [self = shared_from_this(), t = std::move(t)]() mutable {
-        if (self->closing_ || !self->state_) return;
-        // A newer tick replaces one not yet sent; only its alert events must still go out.
-        if (self->pending_tick_ && !self->pending_tick_->alert_events.empty())
-            for (auto& m : self->state_->alert_messages(*self->pending_tick_))
-                self->enqueue(std::move(m));
-        self->pending_tick_ = std::move(t);
-        self->do_write();
+        self->take_tick(std::move(t));
     });
+}
+
+void ws_session::deliver_batch(std::vector<std::shared_ptr<ws_session>> batch,
+                               protocol::tick_ptr t) {
+    if (batch.empty()) return;
+    auto ex = batch.front()->ws_.get_executor();
+    net::post(ex, [batch = std::move(batch), t = std::move(t)] {
+        for (const auto& s : batch)
+            s->take_tick(t);
+    });
+}
+
+void ws_session::take_tick(protocol::tick_ptr t) {
+    if (closing_ || !state_) return;
+    // A newer tick replaces one not yet sent; only its alert events must still go out.
+    if (pending_tick_ && !pending_tick_->alert_events.empty())
+        for (auto& m : state_->alert_messages(*pending_tick_))
+            enqueue(std::move(m));
+    pending_tick_ = std::move(t);
+    do_write();
 }
 
 void ws_session::shutdown() {

@@ -20,6 +20,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace procpulse::transport {
 
@@ -37,10 +38,20 @@ public:
     /** A new tick; any thread. */
     void deliver(protocol::tick_ptr t);
 
+    /**
+     * The execution context (network thread) this session lives on; sessions with the same lane
+     * can be handed a tick by one posted handler (deliver_batch).
+     */
+    const void* lane() const { return lane_; }
+    /** Posts one handler to the lane of `batch` (all on one lane) that hands each the tick. */
+    static void deliver_batch(std::vector<std::shared_ptr<ws_session>> batch, protocol::tick_ptr t);
+
     /** Close with 1001 (server going away); any thread. */
     void shutdown();
 
 private:
+    /** deliver() once on the session's own thread. */
+    void take_tick(protocol::tick_ptr t);
     void on_accept(boost::beast::error_code ec);
     void do_read();
     void on_read(boost::beast::error_code ec, std::size_t bytes);
@@ -54,6 +65,7 @@ private:
     static double now_mono();
 
     boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+    const void* lane_;
     boost::beast::flat_buffer buffer_;
     boost::asio::steady_timer write_timer_;
     hub& hub_;
