@@ -100,7 +100,10 @@ session_state::out session_state::subscribe_pids(const client_message& m, double
         }
         ok.push_back(pid);
         auto [it, inserted] = subs_.try_emplace(pid);
-        if (inserted) env_.interest(pid, +1);
+        if (inserted) {
+            env_.interest(pid, +1);
+            step_key_.clear();
+        }
         it->second.key = cur->key;
         it->second.last = cur->record;
         std::string key = std::to_string(pid);
@@ -136,6 +139,7 @@ session_state::out session_state::unsubscribe_pids(const client_message& m) {
             continue;
         }
         subs_.erase(it);
+        step_key_.clear();
         env_.interest(pid, -1);
         pending_removals_.push_back(pid);
         removed.push_back(pid);
@@ -280,6 +284,7 @@ session_state::out session_state::resync(const client_message& m, double now) {
             res.push_back(finish(std::move(g)));
             env_.interest(it->first, -1);
             it = subs_.erase(it);
+            step_key_.clear();
             continue;
         }
         if (cur) {
@@ -349,22 +354,29 @@ bool session_state::lockstep_tick(const tick& t, out& res) {
     };
     if (system_ && !in_step(system_last_, t.system)) return false;
     if (alerts_ && !in_step(alerts_last_, t.alerts)) return false;
-    std::string key;
-    key.reserve(8 * subs_.size() + 2);
+    step_items_.clear();
     for (const auto& [pid, s] : subs_) {
         auto it = t.procs.find(pid);
         if (it == t.procs.end() || it->second.key != s.key || !in_step(s.last, it->second))
             return false;
-        key += std::to_string(pid);
-        key += ',';
+        step_items_.push_back(&it->second);
     }
+    if (step_key_.empty()) { // rebuilt after the subscriptions change
+        for (const auto& [pid, s] : subs_) {
+            step_key_ += std::to_string(pid);
+            step_key_ += ',';
+        }
+        step_key_ += '|';
+    }
+    std::string key = step_key_;
     key += system_ ? 's' : '-';
     key += alerts_ ? 'a' : '-';
     // Everything below depends only on the tick and `key`.
     auto tail = t.shared_tail(key, [&] {
         std::string patch, procs;
+        std::size_t i = 0;
         for (const auto& [pid, s] : subs_) {
-            const item& cur = t.procs.at(pid);
+            const item& cur = *step_items_[i++];
             if (cur.frag->empty()) continue;
             procs += procs.empty() ? "\"" : ",\"";
             procs += std::to_string(pid);
@@ -386,8 +398,9 @@ bool session_state::lockstep_tick(const tick& t, out& res) {
                ",\"time\":" + protocol::to_json(json::value(round_to(t.time, 3))) + ",\"patch\":{" +
                patch + "}}";
     });
+    std::size_t i = 0;
     for (auto& [pid, s] : subs_)
-        s.last = t.procs.at(pid).record;
+        s.last = step_items_[i++]->record;
     if (system_) system_last_ = t.system.record;
     if (alerts_) {
         alerts_last_ = t.alerts.record;
@@ -422,6 +435,7 @@ session_state::out session_state::on_tick(const tick& t) {
             procs += (procs.empty() ? "\"" : ",\"") + std::to_string(pid) + "\":null";
             env_.interest(pid, -1);
             it = subs_.erase(it);
+            step_key_.clear();
             continue;
         }
         std::string frag;

@@ -8,6 +8,7 @@
 #include "protocol/messages.hpp"
 #include "protocol/tick.hpp"
 
+#include <boost/container/flat_map.hpp>
 #include <boost/json/array.hpp>
 
 #include <functional>
@@ -107,7 +108,9 @@ private:
     const server_info& info_;
     const config::limits& lim_;
     std::uint64_t seq_ = 0;
-    std::map<int, sub> subs_;
+    boost::container::flat_map<int, sub> subs_; // contiguous: walked for every session each tick
+    std::string step_key_;                      // lockstep key of subs_; empty = rebuild
+    std::vector<const item*> step_items_;       // scratch of lockstep_tick
     std::vector<int> pending_removals_;
     bool system_ = false;
     bool system_removed_ = false;
