@@ -69,10 +69,13 @@ std::uint32_t history::column::at(std::size_t i) const {
 
 void history::seal(block& b) {
     if (b.sealed) return;
+    const std::unique_ptr<std::uint8_t[]> rows = std::move(b.cols[0].data);
     b.sealed = true;
-    for (auto& c : b.cols) {
+    for (std::size_t col = 0; col < process_column_count; ++col) {
+        auto& c = b.cols[col];
         std::uint32_t raw[block_points];
-        std::memcpy(raw, c.data.get(), 4 * b.count);
+        for (std::size_t i = 0; i < b.count; ++i)
+            std::memcpy(&raw[i], rows.get() + 4 * (i * process_column_count + col), 4);
         auto [lo, hi] = std::minmax_element(raw, raw + b.count);
         const std::uint32_t base = *lo, range = *hi - *lo;
         const std::uint8_t width = range == 0 ? 0 : range < 0x100 ? 1 : range < 0x10000 ? 2 : 4;
@@ -99,8 +102,9 @@ void history::seal(block& b) {
 
 std::size_t history::block_bytes(const block& b) {
     std::size_t n = sizeof(block);
+    if (!b.sealed) return n + block_points * process_column_count * sizeof(std::uint32_t);
     for (const auto& c : b.cols)
-        if (c.data) n += (b.sealed ? b.count : block_points) * c.width;
+        if (c.data) n += b.count * c.width;
     return n;
 }
 
@@ -124,13 +128,12 @@ void history::push(track& t, std::uint64_t sweep,
         if (!t.blocks.empty()) seal_counted(t.blocks.back());
         block& b = t.blocks.emplace_back();
         b.first_sweep = sweep;
-        for (auto& c : b.cols)
-            c.data = std::make_unique<std::uint8_t[]>(4 * block_points);
+        b.cols[0].data = std::make_unique<std::uint8_t[]>(4 * block_points * process_column_count);
         bytes_ += block_bytes(b);
     }
     block& b = t.blocks.back();
-    for (std::size_t c = 0; c < process_column_count; ++c)
-        std::memcpy(b.cols[c].data.get() + 4 * b.count, &v[c], 4);
+    std::memcpy(b.cols[0].data.get() + 4 * process_column_count * b.count, v.data(),
+                4 * process_column_count);
     ++b.count;
     t.end_sweep = sweep + 1;
 }
@@ -225,15 +228,15 @@ std::optional<series> history::process(const process_key& key, double from, doub
             if (sw < lo) continue;
             if (sw >= hi) return s;
             s.t.push_back(times_[static_cast<std::size_t>(sw - base)]);
-            s.values[0].push_back(u(b.cols[0].at(i), page));
-            s.values[1].push_back(u(b.cols[1].at(i), page));
-            s.values[2].push_back(u(b.cols[2].at(i), page));
-            s.values[3].push_back(from_tenths(b.cols[3].at(i)));
-            s.values[4].push_back(from_tenths(b.cols[4].at(i)));
-            s.values[5].push_back(from_tenths(b.cols[5].at(i)));
-            s.values[6].push_back(u(b.cols[6].at(i), 1.0));
-            s.values[7].push_back(from_rate_bits(b.cols[7].at(i)));
-            s.values[8].push_back(from_rate_bits(b.cols[8].at(i)));
+            s.values[0].push_back(u(b.value(0, i), page));
+            s.values[1].push_back(u(b.value(1, i), page));
+            s.values[2].push_back(u(b.value(2, i), page));
+            s.values[3].push_back(from_tenths(b.value(3, i)));
+            s.values[4].push_back(from_tenths(b.value(4, i)));
+            s.values[5].push_back(from_tenths(b.value(5, i)));
+            s.values[6].push_back(u(b.value(6, i), 1.0));
+            s.values[7].push_back(from_rate_bits(b.value(7, i)));
+            s.values[8].push_back(from_rate_bits(b.value(8, i)));
         }
     }
     return s;

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -78,8 +79,8 @@ public:
 
 private:
     /**
-     * Points are kept in blocks of 64 per process. Each column of a block holds 64 raw 32-bit
-     * values while the block fills; when it is full it is narrowed to the minimum plus 0-, 1-, 2-
+     * Points are kept in blocks of 64 per process. A block holds raw 32-bit values while it
+     * fills; when it is full it is narrowed column by column to the minimum plus 0-, 1-, 2-
      * or 4-byte offsets (a column whose values are all equal, such as an idle process's RSS or a
      * CPU of 0.0, keeps one value). Values are quantised before storing (pages; CPU and fault
      * rates in tenths) so that noise does not defeat the narrowing.
@@ -95,7 +96,16 @@ private:
         std::uint64_t first_sweep = 0;
         std::uint8_t count = 0;
         bool sealed = false; ///< narrowed: no more points go in
+        /// Once sealed: narrowed columns. While filling, cols[0].data holds the raw 32-bit values
+        /// row by row instead (a point's columns side by side, so appending a point touches one
+        /// place, not one per column) and the other columns are empty.
         std::array<column, process_column_count> cols;
+        std::uint32_t value(std::size_t c, std::size_t i) const {
+            if (sealed) return cols[c].at(i);
+            std::uint32_t v;
+            std::memcpy(&v, cols[0].data.get() + 4 * (i * process_column_count + c), 4);
+            return v;
+        }
     };
     struct track {
         std::uint64_t first_sweep = 0; // sweep of the first stored point
