@@ -34,7 +34,6 @@ struct collector::tracked_process {
     process_sample detail; // statm, status and io figures of the last full read
     bool has_prev = false;
     std::uint8_t reported = 0; // problem bits already reported (one log line per cause)
-    std::uint32_t seen = 0;    // generation of the last sweep that saw it (mark-and-sweep)
 };
 
 /** System counters of the previous sweep. */
@@ -344,34 +343,50 @@ collector::result collector::sweep(sample_time at, const std::vector<int>* focus
     const double mem_total = static_cast<double>(snap->system.mem_total);
     const double btime = snap->system.boot_time;
 
-    ++generation_;
     std::vector<int> pids = root_.list_pids();
     std::sort(pids.begin(), pids.end());
     snap->processes.reserve(pids.size());
     std::uint64_t threads = 0;
-    std::size_t marked = 0;
+    // procs_ and pids are both sorted: one merge walk. Entries of processes that were not listed
+    // (exited) are moved out as the walk passes them; `keep` is where the next kept entry goes.
+    std::size_t next = 0, keep = 0;
+    std::vector<std::pair<int, std::unique_ptr<tracked_process>>> fresh;
     for (int pid : pids) {
-        auto it = procs_.find(pid);
-        if (it == procs_.end()) {
-            auto t = std::make_unique<tracked_process>();
-            if (t->dir.open(root_.fd(), pid, opts_.keep_open) != read_status::ok) continue;
-            it = procs_.emplace(pid, std::move(t)).first;
+        while (next < procs_.size() && procs_[next].first < pid)
+            ++next; // not listed: exited (its entry is overwritten or cut off below)
+        tracked_process* t = nullptr;
+        std::unique_ptr<tracked_process> made;
+        if (next < procs_.size() && procs_[next].first == pid) {
+            t = procs_[next].second.get();
+        } else {
+            made = std::make_unique<tracked_process>();
+            if (made->dir.open(root_.fd(), pid, opts_.keep_open) != read_status::ok) continue;
+            t = made.get();
         }
         // Filled in place: a process_sample is a few hundred bytes, not worth a move per process.
         process_sample& ps = snap->processes.emplace_back();
         const bool in_focus = focus && std::binary_search(focus->begin(), focus->end(), pid);
-        if (!sample_process(pid, *it->second, at, mem_total, btime, in_focus, ps, r.problems)) {
-            snap->processes.pop_back();
-            procs_.erase(it); // vanished mid-read: dropped quietly
+        if (!sample_process(pid, *t, at, mem_total, btime, in_focus, ps, r.problems)) {
+            snap->processes.pop_back(); // vanished mid-read: dropped quietly
+            if (!made) ++next;
             continue;
         }
-        if (it->second->seen != generation_) ++marked;
-        it->second->seen = generation_;
+        if (made) {
+            fresh.emplace_back(pid, std::move(made));
+        } else {
+            if (keep != next) procs_[keep] = std::move(procs_[next]);
+            ++keep, ++next;
+        }
         threads += static_cast<std::uint64_t>(std::max<std::int64_t>(ps.num_threads, 0));
     }
-    // Sweep out processes that exited; when every tracked one was marked, none did.
-    if (marked != procs_.size())
-        std::erase_if(procs_, [&](const auto& kv) { return kv.second->seen != generation_; });
+    procs_.resize(keep);  // the rest were not listed: exited
+    if (!fresh.empty()) { // new processes: merge them in, still sorted
+        const auto mid = static_cast<std::ptrdiff_t>(procs_.size());
+        for (auto& f : fresh)
+            procs_.push_back(std::move(f));
+        std::inplace_merge(procs_.begin(), procs_.begin() + mid, procs_.end(),
+                           [](const auto& a, const auto& b) { return a.first < b.first; });
+    }
     snap->system.process_count = static_cast<std::uint32_t>(snap->processes.size());
     snap->system.thread_count = static_cast<std::uint32_t>(threads);
     r.snap = std::move(snap);

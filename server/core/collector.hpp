@@ -76,11 +76,12 @@ private:
     procfs::root root_;
     collector_options opts_;
     user_lookup users_;
-    std::unordered_map<int, std::unique_ptr<tracked_process>> procs_;
+    /// Tracked processes sorted by pid: a sweep walks them in step with the sorted listing
+    /// (sequential memory, no hashing; this state is cold after a second of other work).
+    std::vector<std::pair<int, std::unique_ptr<tracked_process>>> procs_;
     std::unordered_map<std::uint32_t, std::shared_ptr<const std::string>> user_cache_;
     std::string buf_; // reused read buffer
     std::uint64_t seq_ = 0;
-    std::uint32_t generation_ = 0;
 
     struct system_prev;
     std::unique_ptr<system_prev> sys_prev_;

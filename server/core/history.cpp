@@ -138,6 +138,30 @@ void history::push(track& t, std::uint64_t sweep,
     t.end_sweep = sweep + 1;
 }
 
+bool history::slide(const entry& e, std::uint64_t sweep, std::uint64_t oldest) {
+    track& t = *e.t;
+    if (t.end_sweep <= oldest) {
+        auto l = latest_by_pid_.find(e.key.pid);
+        if (l != latest_by_pid_.end() && l->second == e.key) latest_by_pid_.erase(l);
+        bytes_ -= track_bytes(t);
+        return false;
+    }
+    if (t.end_sweep < sweep + 1 && !t.blocks.empty())
+        seal_counted(t.blocks.back()); // exited: narrow its last partial block (once)
+    while (!t.blocks.empty() && t.blocks.front().first_sweep + t.blocks.front().count <= oldest) {
+        bytes_ -= block_bytes(t.blocks.front());
+        t.blocks.pop_front();
+    }
+    t.first_sweep = std::max(t.first_sweep, oldest);
+    return true;
+}
+
+const history::track* history::find(const process_key& key) const {
+    auto it = std::lower_bound(procs_.begin(), procs_.end(), key,
+                               [](const entry& e, const process_key& k) { return e.key < k; });
+    return it != procs_.end() && it->key == key ? it->t.get() : nullptr;
+}
+
 void history::append(const snapshot& snap) {
     const std::uint64_t sweep = next_sweep_++;
     times_.push_back(snap.at.wall);
@@ -146,16 +170,52 @@ void history::append(const snapshot& snap) {
                        static_cast<float>(s.mem_percent), static_cast<float>(s.swap_used),
                        static_cast<float>(s.load1), to_f(s.minor_faults_per_sec),
                        to_f(s.major_faults_per_sec)});
+    // Slide the window. Whole blocks are dropped once all their points are out of it; queries
+    // clip to the exact window. A process whose last point left the window is forgotten.
+    const std::uint64_t oldest = next_sweep_ > capacity_ ? next_sweep_ - capacity_ : 0;
+    while (times_.size() > capacity_)
+        times_.pop_front(), system_.pop_front();
+
     static const std::array<std::uint32_t, process_column_count> gap = {
         none_u32, none_u32, none_u32, none_u32, none_u32, none_u32, none_u32, none_u32, none_u32};
-    for (const auto& p : snap.processes) {
-        auto [it, fresh] = procs_.try_emplace(p.key);
-        track& t = it->second;
-        if (fresh) {
-            bytes_ += track_bytes(t);
-            t.first_sweep = t.end_sweep = sweep;
+    // The collector lists processes by pid; other producers (tests) may not.
+    std::vector<const process_sample*> order;
+    order.reserve(snap.processes.size());
+    for (const auto& p : snap.processes)
+        order.push_back(&p);
+    auto by_key = [](const process_sample* a, const process_sample* b) { return a->key < b->key; };
+    if (!std::is_sorted(order.begin(), order.end(), by_key))
+        std::sort(order.begin(), order.end(), by_key);
+
+    // One merge walk over procs_ (sorted by key) and the sweep's processes: entries are kept in
+    // place (moved down over forgotten ones), newcomers are collected and merged in at the end.
+    std::size_t next = 0, keep = 0;
+    auto keep_next = [&] {
+        if (keep != next) procs_[keep] = std::move(procs_[next]);
+        ++keep, ++next;
+    };
+    auto pass_next = [&] { // an entry this sweep has no point for
+        if (slide(procs_[next], sweep, oldest))
+            keep_next();
+        else
+            ++next;
+    };
+    std::vector<entry> fresh;
+    const process_sample* prev = nullptr;
+    for (const process_sample* pp : order) {
+        const process_sample& p = *pp;
+        if (prev && prev->key == p.key) continue; // listed twice: one point per sweep
+        prev = pp;
+        while (next < procs_.size() && procs_[next].key < p.key)
+            pass_next();
+        const bool known = next < procs_.size() && procs_[next].key == p.key;
+        if (!known) {
+            fresh.push_back({p.key, std::make_unique<track>()});
+            bytes_ += track_bytes(*fresh.back().t);
+            fresh.back().t->first_sweep = fresh.back().t->end_sweep = sweep;
             latest_by_pid_[p.key.pid] = p.key;
         }
+        track& t = known ? *procs_[next].t : *fresh.back().t;
         if (t.what.cmdline != p.cmdline) t.what.cmdline = p.cmdline; // shared: a pointer copy
         if (t.what.name != p.name) t.what.name = p.name;             // changes on exec
         // A sweep that missed the process (a transient read failure) leaves nulls.
@@ -167,30 +227,20 @@ void history::append(const snapshot& snap) {
               tenths(p.minor_faults_per_sec), tenths(p.major_faults_per_sec),
               static_cast<std::uint32_t>(std::max<std::int64_t>(p.num_threads, 0)),
               rate_bits(p.read_bytes_per_sec), rate_bits(p.write_bytes_per_sec)});
+        if (known) {
+            slide(procs_[next], sweep, oldest); // has this sweep's point: never forgotten
+            keep_next();
+        }
     }
-    // Slide the window. Whole blocks are dropped once all their points are out of it; queries
-    // clip to the exact window. A process whose last point left the window is forgotten.
-    const std::uint64_t oldest = next_sweep_ > capacity_ ? next_sweep_ - capacity_ : 0;
-    while (times_.size() > capacity_)
-        times_.pop_front(), system_.pop_front();
-    for (auto it = procs_.begin(); it != procs_.end();) {
-        track& t = it->second;
-        if (t.end_sweep <= oldest) {
-            auto l = latest_by_pid_.find(it->first.pid);
-            if (l != latest_by_pid_.end() && l->second == it->first) latest_by_pid_.erase(l);
-            bytes_ -= track_bytes(t);
-            it = procs_.erase(it);
-            continue;
-        }
-        if (t.end_sweep < sweep + 1 && !t.blocks.empty())
-            seal_counted(t.blocks.back()); // exited: narrow its last partial block (once)
-        while (!t.blocks.empty() &&
-               t.blocks.front().first_sweep + t.blocks.front().count <= oldest) {
-            bytes_ -= block_bytes(t.blocks.front());
-            t.blocks.pop_front();
-        }
-        t.first_sweep = std::max(t.first_sweep, oldest);
-        ++it;
+    while (next < procs_.size())
+        pass_next();
+    procs_.resize(keep);
+    if (!fresh.empty()) {
+        const auto mid = static_cast<std::ptrdiff_t>(procs_.size());
+        for (auto& e : fresh)
+            procs_.push_back(std::move(e));
+        std::inplace_merge(procs_.begin(), procs_.begin() + mid, procs_.end(),
+                           [](const entry& a, const entry& b) { return a.key < b.key; });
     }
 }
 
@@ -203,9 +253,9 @@ std::pair<std::uint64_t, std::uint64_t> history::sweep_range(double from, double
 }
 
 std::optional<series> history::process(const process_key& key, double from, double to) const {
-    auto it = procs_.find(key);
-    if (it == procs_.end()) return std::nullopt;
-    const track& t = it->second;
+    const track* found = find(key);
+    if (!found) return std::nullopt;
+    const track& t = *found;
     auto [lo, hi] = sweep_range(from, to);
     lo = std::max(lo, t.first_sweep);
     hi = std::min(hi, t.end_sweep);
@@ -243,9 +293,9 @@ std::optional<series> history::process(const process_key& key, double from, doub
 }
 
 std::optional<history::description> history::describe(const process_key& key) const {
-    auto it = procs_.find(key);
-    if (it == procs_.end()) return std::nullopt;
-    return it->second.what;
+    const track* t = find(key);
+    if (!t) return std::nullopt;
+    return t->what;
 }
 
 std::optional<process_key> history::latest_key(int pid) const {
@@ -270,8 +320,8 @@ series history::system(double from, double to) const {
 
 std::size_t history::count_memory_bytes() const {
     std::size_t n = times_.size() * sizeof(double) + system_.size() * sizeof(system_[0]);
-    for (const auto& [k, t] : procs_)
-        n += track_bytes(t);
+    for (const auto& e : procs_)
+        n += track_bytes(*e.t);
     return n;
 }
 

@@ -113,13 +113,18 @@ private:
         std::deque<block> blocks;
         description what;
     };
-    struct key_hash {
-        std::size_t operator()(const process_key& k) const {
-            return std::hash<std::uint64_t>()(static_cast<std::uint64_t>(k.pid) << 40 ^
-                                              k.start_ticks);
-        }
+    struct entry {
+        process_key key;
+        std::unique_ptr<track> t;
     };
 
+    /** The entry of a key, or null. */
+    const track* find(const process_key& key) const;
+    /**
+     * Slides a track's window; false when its last point left it (the track is then released and
+     * its entry must be dropped).
+     */
+    bool slide(const entry& e, std::uint64_t sweep, std::uint64_t oldest);
     void push(track& t, std::uint64_t sweep,
               const std::array<std::uint32_t, process_column_count>& v);
     /** seal() with the running byte count kept. */
@@ -136,7 +141,10 @@ private:
     std::uint64_t next_sweep_ = 0; // index the next appended sweep gets
     std::deque<double> times_;     // times of sweeps [next_sweep_ - times_.size(), next_sweep_)
     std::deque<std::array<float, system_column_count>> system_;
-    std::unordered_map<process_key, track, key_hash> procs_;
+    /// Every process history knows, sorted by key: append walks it in step with the snapshot
+    /// (sorted by pid) instead of hashing each process into memory that has gone cold since the
+    /// previous sweep.
+    std::vector<entry> procs_;
     std::unordered_map<int, process_key> latest_by_pid_;
     std::size_t bytes_ = 0; // point storage of procs_ (system_ and times_ are added on read)
 };

@@ -10,6 +10,9 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+#include <map>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -221,6 +224,73 @@ BOOST_DATA_TEST_CASE(exited_process_is_dropped, bdata::make({true, false}), keep
     BOOST_TEST(r.snap->processes.empty());
     BOOST_TEST(r.snap->system.process_count == 0u);
     BOOST_TEST(s.c.tracked() == 0u);
+}
+
+BOOST_DATA_TEST_CASE(churn_keeps_each_process_state_with_its_pid, bdata::make({true, false}),
+                     keep_open) {
+    // Processes appear below, between and above tracked ones and exit in between, over several
+    // sweeps; each survivor's rate must come from its own previous sample (pid p burns p ticks
+    // a sweep, so its CPU % tells whose state it was given), each newcomer has none yet.
+    stepped s(keep_open);
+    std::map<int, test::fake_process> live;
+    auto spawn = [&](int pid) {
+        test::fake_process q;
+        q.pid = pid;
+        q.starttime = 9000 + static_cast<std::uint64_t>(pid);
+        q.comm = "w" + std::to_string(pid);
+        live[pid] = q;
+        s.tree.write(q);
+    };
+    for (int pid : {20, 40, 60, 80, 300}) // 300 stays to the end, behind every change
+        spawn(pid);
+    std::set<int> fresh = {20, 40, 60, 80, 100};
+    const std::vector<std::pair<std::vector<int>, std::vector<int>>> steps = {
+        {{10, 50, 90}, {40}},      // new below, between, above; one exits
+        {{30, 45, 200}, {10, 80}}, // exits at the front and between
+        {{5, 41, 42, 43}, {20, 60, 90, 200}},
+        {{}, {5, 30, 41, 42, 43, 45, 50}}, // only exits
+        {{1, 2, 3}, {}},                   // only newcomers
+    };
+    s.sweep_find(0.0);
+    for (std::size_t step = 0; step < steps.size(); ++step) {
+        BOOST_TEST_CONTEXT("step " << step) {
+            for (auto& [pid, q] : live) {
+                q.utime += static_cast<std::uint64_t>(pid); // pid ticks of CPU each sweep
+                s.tree.write(q);
+            }
+            fresh.clear();
+            for (int pid : steps[step].second) {
+                s.tree.remove_pid(pid);
+                live.erase(pid);
+            }
+            for (int pid : steps[step].first) {
+                spawn(pid);
+                fresh.insert(pid);
+            }
+            auto r = s.c.sweep(test::at_seconds(1.0 + static_cast<double>(step)));
+            std::vector<int> got;
+            for (const auto& p : r.snap->processes)
+                got.push_back(p.key.pid);
+            std::vector<int> want = {100};
+            for (const auto& [pid, q] : live)
+                want.push_back(pid);
+            std::sort(want.begin(), want.end());
+            BOOST_TEST(got == want, boost::test_tools::per_element());
+            BOOST_TEST(s.c.tracked() == want.size());
+            for (const auto& [pid, q] : live) {
+                const process_sample* p = r.snap->find(pid);
+                BOOST_TEST_REQUIRE(p != nullptr);
+                if (fresh.count(pid)) {
+                    BOOST_TEST(!p->cpu_percent.has_value(), "pid " << pid);
+                } else {
+                    BOOST_TEST_REQUIRE(p->cpu_percent.has_value(), "pid " << pid);
+                    // pid ticks at 100 Hz over a 1 s gap: pid %
+                    BOOST_TEST(*p->cpu_percent == static_cast<double>(pid), "pid " << pid);
+                }
+                BOOST_TEST(p->name == "w" + std::to_string(pid));
+            }
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(exec_rereads_the_cmdline) {
