@@ -140,7 +140,7 @@ usage_in() {
         END {
             if (n < 2) { print "nan nan nan"; exit }
             if (key == "sys") printf "%.1f - -\n", (c1 - c0) / (a1 - a0) * 100
-            else printf "%.1f %.1f %.1f\n", (c1 - c0) / hz / (t1 - t0) * 100, r / n / 1024, m / 1024
+            else printf "%.2f %.1f %.1f\n", (c1 - c0) / hz / (t1 - t0) * 100, r / n / 1024, m / 1024
         }' "$1"
 }
 
