@@ -2,6 +2,7 @@
  * Main-thread cost per tick in Chromium (issue #4 benchmark; not part of `npm test`):
  *   npm run perf                         # 60 s, 1000 extra processes, 8 watched
  *   PERF_SECONDS=20 PERF_POPULATION=200 npm run perf
+ *   PERF_SERVER_ARGS='--full-read-every 1' npm run perf     # extra server arguments
  * Starts the real server (--interval 1s by default, PERF_INTERVAL to change), a population of
  * sleeping processes so the table has ~N rows, watches 8 of them in the compare view, then samples
  * Chrome's own main-thread task time (CDP Performance.getMetrics, TaskDuration) once per tick, and
@@ -26,6 +27,7 @@ const INTERVAL = process.env.PERF_INTERVAL ?? '1s';
 const WATCHED = 8;
 const TRACE_SECONDS = Number(process.env.PERF_TRACE ?? 0);
 const PROFILE_SECONDS = Number(process.env.PERF_PROFILE ?? 0);
+const SERVER_ARGS = (process.env.PERF_SERVER_ARGS ?? '').split(/\s+/).filter(Boolean);
 
 interface ProfileNode {
   id: number;
@@ -144,7 +146,7 @@ it.skipIf(skip !== null)(
   async () => {
     const population: ChildProcess[] = [];
     for (let i = 0; i < POPULATION; i++) population.push(spawn('/usr/bin/sleep', ['3600'], { stdio: 'ignore' }));
-    const server = await startServer(0, ['--interval', INTERVAL]);
+    const server = await startServer(0, ['--interval', INTERVAL, ...SERVER_ARGS]);
     const browser = await launchBrowser();
     try {
       const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
@@ -199,6 +201,7 @@ it.skipIf(skip !== null)(
       const report = {
         seconds: SECONDS,
         interval: INTERVAL,
+        server_args: SERVER_ARGS,
         table_rows: rows,
         watched: WATCHED,
         main_thread_task_ms_per_tick: { median: quantile(perTickTask, 0.5), p99: quantile(perTickTask, 0.99), max: Math.max(...perTickTask), n: perTickTask.length },
@@ -210,7 +213,7 @@ it.skipIf(skip !== null)(
         reading_cost_ms: readingCost,
         long_tasks: longTasks.length,
       };
-      console.log(`\nprocpulse perf: ${rows} table rows, ${WATCHED} watched, ${SECONDS} s at ${INTERVAL}`);
+      console.log(`\nprocpulse perf: ${rows} table rows, ${WATCHED} watched, ${SECONDS} s at ${INTERVAL}${SERVER_ARGS.length ? ` (server ${SERVER_ARGS.join(' ')})` : ''}`);
       console.log(`  main-thread task time per tick: ${summary(perTickTask)}`);
       console.log(`  main-thread CPU time per tick:  ${summary(perTick.ThreadTime!)}`);
       console.log(`  app JavaScript per tick:        ${summary(perTickJs)}`);

@@ -1,7 +1,7 @@
 // Every golden message in shared/fixtures: server messages decode to typed values with the right
 // fields; client fixtures equal what the encoders produce for the same calls.
 import { describe, expect, it } from 'vitest';
-import { decode } from '../src/net/decode';
+import { decode, decodeValue } from '../src/net/decode';
 import * as enc from '../src/net/encode';
 import type { AckMsg, DeltaMsg, ErrorMsg, GoneMsg, HelloMsg, PongMsg, ServerMessage, SnapshotMsg } from '../src/net/types';
 import { fixture, fixtureNames, fixtureText } from './helpers';
@@ -150,6 +150,41 @@ describe('decode rejects what the protocol does not allow', () => {
     const raw = fixture('server/snapshot.json') as { history: { processes: Record<string, Record<string, unknown[]>> } };
     raw.history.processes['4242']!.rss = [1];
     expect(decode(JSON.stringify(raw)).ok).toBe(false);
+  });
+
+  it('checks nested records, arrays and PID keys, naming the path', () => {
+    const bad = (edit: (patch: Record<string, any>) => void): string => {
+      const raw = fixture('server/delta.json') as { patch: Record<string, any> };
+      edit(raw.patch);
+      const d = decode(JSON.stringify(raw));
+      return d.ok ? 'ok' : d.error;
+    };
+    expect(bad((p) => (p.system.cpu.percent = 'x'))).toContain('patch.system.cpu.percent: expected a number');
+    expect(bad((p) => (p.system.cpu.per_core = [1, 'x']))).toContain('patch.system.cpu.per_core: expected an array of numbers');
+    expect(bad((p) => (p.processes['4242'].unavailable = ['io', 3]))).toContain('patch.processes.4242.unavailable: expected an array of strings');
+    expect(bad((p) => (p.table.rows['5151'].kernel_thread = 1))).toContain('patch.table.rows.5151.kernel_thread: expected a boolean');
+    expect(bad((p) => (p.table.rows['5151'] = 7))).toContain('patch.table.rows.5151: expected an object');
+    expect(bad((p) => (p.table.rows['51x'] = {}))).toContain('patch.table.rows.51x: expected a PID key');
+    expect(bad((p) => (p.table.rows[''] = {}))).toContain('expected a PID key');
+    expect(bad(() => undefined)).toBe('ok');
+  });
+
+  it('drops unknown members of records at any depth and leaves the parsed value as it was', () => {
+    const raw = fixture('server/delta.json') as { patch: Record<string, any> };
+    raw.patch.processes['4242'].future = 1;
+    raw.patch.system.cpu.future = { x: 1 };
+    raw.patch.table.rows['5151'].future = 'x';
+    raw.patch.table.rows['5152'] = { rss: 5 };
+    const before = structuredClone(raw);
+    const d = decodeValue(raw);
+    expect(d.ok).toBe(true);
+    const patch = (d.ok ? d.msg : null) as DeltaMsg;
+    expect(patch.patch.processes?.['4242']).toEqual({ cpu_percent: 3.1, rss: 10489856, minor_faults: 2561, minor_faults_per_sec: 1.0 });
+    expect(patch.patch.system?.cpu).toEqual({ percent: 12.5 });
+    expect(patch.patch.table?.rows).toEqual({ '5151': { cpu_percent: 31.7, rss: 213909504, memory_percent: 0.85, faults_per_sec: 1024.0 }, '5152': { rss: 5 }, '17': null });
+    expect(raw).toEqual(before);
+    // Records with nothing to drop are used as parsed, not copied.
+    expect(patch.patch.table?.rows?.['5152']).toBe(raw.patch.table.rows['5152']);
   });
 
   it('unknown types are reported with their envelope; unknown members are dropped', () => {

@@ -100,6 +100,76 @@ describe('Store', () => {
     expect(store.ghosts.size).toBe(0);
   });
 
+  it('keeps the recently exited list across a reload (written every few seconds)', async () => {
+    const data = new Map<string, string>();
+    const storage = { getItem: (k: string) => data.get(k) ?? null, setItem: (k: string, v: string) => void data.set(k, v) } as Storage;
+    FakeSocket.instances = [];
+    const client = new ProcpulseClient({ url: 'ws://t/ws', WebSocket: FakeSocket });
+    const store = new Store(client, () => undefined, undefined, storage);
+    client.connect();
+    const ws = FakeSocket.last();
+    ws.open();
+    store.pushTableQuery();
+    ws.receive(fixture('server/hello.json'));
+    await flush();
+    const full = fixture('server/snapshot_full.json') as { state: { table: { rows: Record<string, unknown> } } };
+    full.state.table.rows['17'] = { pid: 17, name: 'short-lived', rss: 4096 };
+    ws.receive({ ...full, seq: 2, epoch: fixture('server/hello.json').epoch });
+    ws.receive(at('delta', 3)); // removes 17
+    const t0 = Date.now();
+    store.tick(t0 + 6000);
+    const first = data.get('procpulse.exited');
+    expect(JSON.parse(first ?? '[]')).toEqual([{ at: expect.any(Number), row: { pid: 17, name: 'short-lived', rss: 4096 } }]);
+    // Another exit: the new one first, the earlier one kept as it was written.
+    const d = at('delta', 4) as { patch: Record<string, unknown> };
+    d.patch = { table: { rows: { '5152': null } } };
+    ws.receive(d);
+    store.tick(t0 + 12000);
+    const saved = JSON.parse(data.get('procpulse.exited') ?? '[]') as { row: { pid: number } }[];
+    expect(saved.map((g) => g.row.pid)).toEqual([5152, 17]);
+    const reloaded = new Store(new ProcpulseClient({ url: 'ws://t/ws', WebSocket: FakeSocket }), () => undefined, undefined, storage);
+    expect(reloaded.recentExited.map((g) => g.row.pid)).toEqual([5152, 17]);
+    expect(reloaded.recentExited[1]?.row.name).toBe('short-lived');
+  });
+
+  it('collects the table rows each delta changes until the table draws', async () => {
+    const { store, ws } = setup();
+    store.pushTableQuery();
+    ws.receive(fixture('server/hello.json'));
+    await flush();
+    expect(store.rowChanges.all).toBe(true);
+    const full = fixture('server/snapshot_full.json') as { state: { table: { rows: Record<string, unknown> } } };
+    full.state.table.rows['17'] = { pid: 17, name: 'short-lived' };
+    ws.receive({ ...full, seq: 2, epoch: fixture('server/hello.json').epoch });
+    expect(store.rowChanges.all).toBe(true); // a snapshot of the table: every row is new
+    store.rowChanges.clear(); // the table drew
+    // delta.json patches row 5151 and removes 17; 5152 is untouched.
+    ws.receive(at('delta', 3));
+    expect(store.rowChanges.all).toBe(false);
+    expect(store.rowChanges.has(5151)).toBe(true);
+    expect(store.rowChanges.has(17)).toBe(true);
+    expect(store.rowChanges.has(5152)).toBe(false);
+    expect(store.client.state.table?.rows?.['5151']?.cpu_percent).toBe(31.7);
+    // Changes add up over deltas until the table clears them.
+    const d = at('delta', 4) as { patch: Record<string, unknown> };
+    d.patch = { table: { rows: { '5152': { rss: 1 } } } };
+    const [version, order] = [store.tableVersion, store.tableOrderVersion];
+    ws.receive(d);
+    // Only the sort key (rss by default) changed: the same rows, maybe in another order.
+    expect([store.tableVersion, store.tableOrderVersion]).toEqual([version, order + 1]);
+    expect([5151, 17, 5152].map((p) => store.rowChanges.has(p))).toEqual([true, true, true]);
+    store.rowChanges.clear();
+    // A delta without table rows changes none.
+    const sys = at('delta', 5) as { patch: Record<string, unknown> };
+    sys.patch = { system: { timestamp: 1795653002 } };
+    ws.receive(sys);
+    expect(store.rowChanges.size).toBe(0);
+    expect(store.rowChanges.has(5151)).toBe(false);
+    // A new connection's hello starts over: every row counts as changed.
+    ws.receive({ ...fixture('server/hello.json'), seq: 1 });
+    expect(store.rowChanges.all).toBe(true);
+  });
+
   it('renders at most once per frame, with the parts that changed', async () => {
     const { store, ws, frames } = await watching4242();
     const calls: string[][] = [];

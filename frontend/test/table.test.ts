@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Patch, SortKey, TableRow, TableState } from '../src/net/types';
-import { matchesFilter, rowComparator, shownRows } from '../src/state/table';
-import { reordersTable } from '../src/state/store';
+import { matchesFilter, rowComparator, shownRows, sortShown } from '../src/state/table';
+import { reordersTable, tableChange } from '../src/state/store';
 
 const rows: Record<string, TableRow> = {
   '1': { pid: 1, name: 'systemd', username: 'root', cmdline: '/sbin/init', rss: 12e6, cpu_percent: 0 },
@@ -61,6 +61,30 @@ describe('process table ordering', () => {
     const per = (performance.now() - t0) / 20;
     expect(out.length).toBe(2000);
     expect(per).toBeLessThan(20);
+  });
+});
+
+describe('tableChange', () => {
+  const change = (patch: unknown, sort: SortKey, filtering: boolean): string => tableChange(patch as Patch<TableState>, sort, filtering);
+  it('tells a change of order from a change of which rows show', () => {
+    expect(change({ rows: { '1': { cpu_percent: 3 } } }, 'rss', false)).toBe('none');
+    expect(change({ rows: { '1': { rss: 3 }, '2': { rss: 4, cpu_percent: 1 } } }, 'rss', false)).toBe('order');
+    expect(change({ rows: { '1': { rss: 3 }, '2': null } }, 'rss', false)).toBe('rows');
+    expect(change({ rows: { '1': { rss: 3 }, '9': { pid: 9, name: 'new', rss: 1 } } }, 'rss', false)).toBe('rows');
+    expect(change({ rows: { '1': { rss: 3, name: 'x' } } }, 'rss', true)).toBe('rows');
+    expect(change({ rows: { '1': { rss: 3, name: 'x' } } }, 'rss', false)).toBe('order');
+    expect(change({ rows: { '1': { kernel_thread: false } } }, 'cpu_percent', false)).toBe('rows');
+    expect(change({ order: 'asc' }, 'rss', false)).toBe('rows');
+  });
+
+  it('sorting the rows again gives the order gathering them would', () => {
+    const rows: Record<string, TableRow> = {};
+    for (let pid = 1; pid <= 50; pid++) rows[pid] = { pid, rss: (pid * 37) % 11, name: `p${pid}` };
+    const q = { sort: 'rss' as SortKey, order: 'desc' as const, filter: '', kernelThreads: false };
+    const out = shownRows(rows, new Map(), q);
+    for (let pid = 1; pid <= 50; pid += 3) (rows[pid] as TableRow).rss = (pid * 13) % 7;
+    const resorted = sortShown(out, 'rss', 'desc').map((s) => s.row.pid);
+    expect(resorted).toEqual(shownRows(rows, new Map(), q, []).map((s) => s.row.pid));
   });
 });
 

@@ -242,8 +242,10 @@ export class TimeChart {
     this.pending = null;
     this.plot.setData(data);
     // What is on screen, for the browser tests and for people inspecting the page.
-    this.el.dataset.points = String(data[0].length);
-    this.el.dataset.series = String(data.length - 1);
+    const points = String(data[0].length);
+    const series = String(data.length - 1);
+    if (this.el.dataset.points !== points) this.el.dataset.points = points;
+    if (this.el.dataset.series !== series) this.el.dataset.series = series;
   }
 
   destroy(): void {

@@ -122,50 +122,108 @@ const RULE: Schema = {
   pid: 'n', pattern: 's',
 };
 
-function checkValue(v: unknown, kind: Kind, path: string): unknown {
-  if (v === null) return null;
+/** `path.key`, or `path` when there is no key: paths are built only for nested records and errors. */
+function at(path: string, key: string | undefined): string {
+  return key === undefined ? path : `${path}.${key}`;
+}
+
+type Scalar = Exclude<Kind, Schema>;
+
+const EXPECTED: Record<Scalar, string> = {
+  n: 'expected a number',
+  s: 'expected a string',
+  b: 'expected a boolean',
+  sa: 'expected an array of strings',
+  na: 'expected an array of numbers',
+};
+
+/** Whether `v` (not null) is a value of `kind`. */
+function valid(v: unknown, kind: Scalar): boolean {
   switch (kind) {
     case 'n':
-      if (typeof v !== 'number' || !Number.isFinite(v)) fail(path, 'expected a number');
-      return v;
+      return typeof v === 'number' && Number.isFinite(v);
     case 's':
-      if (typeof v !== 'string') fail(path, 'expected a string');
-      return v;
+      return typeof v === 'string';
     case 'b':
-      if (typeof v !== 'boolean') fail(path, 'expected a boolean');
-      return v;
+      return typeof v === 'boolean';
     case 'sa':
-      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) fail(path, 'expected an array of strings');
-      return v;
+      if (!Array.isArray(v)) return false;
+      for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return false;
+      return true;
     case 'na':
-      if (!Array.isArray(v) || v.some((x) => x !== null && typeof x !== 'number')) fail(path, 'expected an array of numbers');
-      return v;
-    default:
-      return record(v, kind, path);
+      if (!Array.isArray(v)) return false;
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        if (x !== null && typeof x !== 'number') return false;
+      }
+      return true;
   }
 }
 
-/** Copies the known members of `v`, checked against `schema`; unknown members are dropped. */
-function record(v: unknown, schema: Schema, path: string): Obj {
-  if (!isObj(v)) fail(path, 'expected an object');
+/**
+ * Checks the members of `v` (the object at `path`, or at `path.key`) against `schema`; `null` is
+ * kept, unknown members are dropped. When there is nothing to drop, `v` itself is returned: this
+ * runs for every record of every message, so a message is checked where it was parsed rather than
+ * copied member by member. Otherwise the result is a copy of its known members.
+ */
+function record(v: unknown, schema: Schema, path: string, key?: string): Obj {
+  if (!isObj(v)) fail(at(path, key), 'expected an object');
+  let clean = true;
+  for (const k in v) {
+    const kind = schema[k];
+    if (kind === undefined) {
+      clean = false;
+      continue;
+    }
+    const x = v[k];
+    if (x === null) continue;
+    if (typeof kind === 'string') {
+      if (!valid(x, kind)) fail(`${at(path, key)}.${k}`, EXPECTED[kind]);
+    } else if (record(x, kind, at(path, key), k) !== x) clean = false;
+  }
+  if (clean) return v;
   const out: Obj = {};
-  for (const key in v) {
-    const kind = schema[key];
-    if (kind !== undefined) out[key] = checkValue(v[key], kind, `${path}.${key}`);
+  for (const k in v) {
+    const kind = schema[k];
+    if (kind === undefined) continue;
+    const x = v[k];
+    out[k] = x === null || typeof kind === 'string' ? x : record(x, kind, at(path, key), k);
   }
   return out;
 }
 
-/** A map keyed by decimal PID strings; each value a record (or null = removed). */
+/** Whether `key` is a decimal PID: one or more ASCII digits. */
+function isPidKey(key: string): boolean {
+  if (key.length === 0) return false;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/**
+ * A map keyed by decimal PID strings; each value a record (or null = removed). Like record(), the
+ * map itself is returned when no record in it needed a copy.
+ */
 function pidMap(v: unknown, schema: Schema, path: string): Record<string, Obj | null> {
   if (!isObj(v)) fail(path, 'expected an object keyed by PID');
-  const out: Record<string, Obj | null> = {};
+  let out: Record<string, Obj | null> | null = null;
   for (const key in v) {
-    if (!/^[0-9]+$/.test(key)) fail(`${path}.${key}`, 'expected a PID key');
+    if (!isPidKey(key)) fail(`${path}.${key}`, 'expected a PID key');
     const rec = v[key];
-    out[key] = rec === null ? null : record(rec, schema, `${path}.${key}`);
+    const checked = rec === null ? null : record(rec, schema, path, key);
+    if (out === null && checked !== rec) {
+      // The first record that had to be copied: copy the map up to here, then go on filling it.
+      out = {};
+      for (const k in v) {
+        if (k === key) break;
+        out[k] = v[k] as Obj | null;
+      }
+    }
+    if (out !== null) out[key] = checked;
   }
-  return out;
+  return out ?? (v as Record<string, Obj | null>);
 }
 
 /** A map keyed by alert instance ids ("rule:pid:start", "rule:system"); each value an event or null. */
@@ -393,7 +451,7 @@ export function decodeAlertEvents(v: unknown, path = 'events'): Checked<AlertEve
 /** An alert rule as `GET/POST /api/alerts/rules` return it. */
 export function decodeRule(v: unknown, path = 'rule'): Checked<AlertRule> {
   return checked(() => {
-    const r = record(v, RULE, path);
+    const r = { ...record(v, RULE, path) }; // changed below: never the caller's object
     if (typeof r.id !== 'number') fail(`${path}.id`, 'expected a number');
     if (typeof r.metric !== 'string') fail(`${path}.metric`, 'expected a string');
     if (typeof r.name !== 'string') r.name = '';
@@ -403,7 +461,10 @@ export function decodeRule(v: unknown, path = 'rule'): Checked<AlertRule> {
   });
 }
 
-/** Decodes an already parsed JSON value. */
+/**
+ * Decodes an already parsed JSON value. The message may share objects and arrays with `raw`
+ * (records are checked in place, not copied), so `raw` should not be changed afterwards.
+ */
 export function decodeValue(raw: unknown): Decoded {
   if (!isObj(raw)) return { ok: false, error: 'message is not a JSON object' };
   const type = raw.type;

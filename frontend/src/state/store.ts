@@ -27,6 +27,7 @@ import {
   type TableRow,
 } from '../net/types';
 import { addRecent, alertingPids } from './alerts';
+import { RowChanges } from './changes';
 import { SeriesRing } from './series';
 
 export type Part = 'conn' | 'table' | 'system' | 'watch' | 'view' | 'errors' | 'clock' | 'theme' | 'alerts';
@@ -104,6 +105,16 @@ export class Store {
    * table draws without sorting its rows again.
    */
   tableVersion = 0;
+  /**
+   * Bumped when only the order of the same rows may have changed (a sort key changed, nothing was
+   * added or removed): the table sorts the rows it has instead of gathering them again.
+   */
+  tableOrderVersion = 0;
+  /**
+   * Table rows whose values changed since the table last drew (the PIDs of each delta's row
+   * patches; all rows after a hello or a snapshot of the table). The table clears it when it draws.
+   */
+  readonly rowChanges = new RowChanges();
   errors: ShownError[] = [];
 
   /** REST calls: process history of exited processes, alert rules. */
@@ -465,6 +476,7 @@ export class Store {
   private onHello(m: HelloMsg): void {
     this.hello = m;
     this.tableVersion++; // the client starts a new state document
+    this.rowChanges.addAll(); // and the CPU count the bars divide by may be new
     if (m.time > 0) this.clockSkew = m.time - Date.now() / 1000;
     // The server may have restarted (rules kept in its database, or not): read them again.
     if (this.rules !== null) void this.loadRules();
@@ -538,6 +550,7 @@ export class Store {
       // New table parameters: rows that left are not "exited", so drop the fading ones.
       this.ghosts.clear();
       this.tableVersion++;
+      this.rowChanges.addAll();
       this.mark('table');
     }
     if (m.recent_alerts) this.recentAlerts = m.recent_alerts.slice(0, RECENT_ALERTS);
@@ -573,7 +586,12 @@ export class Store {
     }
     this.rememberExited(left, now);
     if (m.patch.table) {
-      if (ev.removedRows.length || reordersTable(m.patch.table, this.sort, this.filter !== '')) this.tableVersion++;
+      const rows = m.patch.table.rows;
+      if (rows === null) this.rowChanges.addAll();
+      else this.rowChanges.addPatch(rows);
+      const change = tableChange(m.patch.table, this.sort, this.filter !== '');
+      if (ev.removedRows.length || change === 'rows') this.tableVersion++;
+      else if (change === 'order') this.tableOrderVersion++;
       this.mark('table');
     }
     if (m.patch.alerts !== undefined) this.onAlertsState();
@@ -624,20 +642,27 @@ export function systemValue(s: SystemRecord, k: SystemMetric): number | undefine
 const FILTERED: readonly string[] = ['name', 'cmdline', 'username'];
 
 /**
- * Whether a table patch can change which rows show or their order: a row added (it comes whole,
- * with its `pid`) or removed (null), its sort key changed, kernel_thread, or (with a filter on) a
- * field the filter reads.
+ * What a table patch can change: which rows show (`rows`: a row added (it comes whole, with its
+ * `pid`) or removed (null), kernel_thread, new parameters, or with a filter on a field the filter
+ * reads), only their order (`order`: a sort key changed), or neither (`none`).
  */
-export function reordersTable(patch: Patch<TableState>, sort: SortKey, filtering: boolean): boolean {
+export function tableChange(patch: Patch<TableState>, sort: SortKey, filtering: boolean): 'none' | 'order' | 'rows' {
   const rows = patch.rows;
-  if (patch.sort !== undefined || patch.order !== undefined || patch.filter !== undefined || patch.kernel_threads !== undefined) return true;
-  if (!rows) return false;
+  if (patch.sort !== undefined || patch.order !== undefined || patch.filter !== undefined || patch.kernel_threads !== undefined) return 'rows';
+  if (!rows) return 'none';
+  let change: 'none' | 'order' = 'none';
   for (const pid in rows) {
     const r = rows[pid];
-    if (!r || 'pid' in r || sort in r || 'kernel_thread' in r) return true;
-    if (filtering) for (const f of FILTERED) if (f in r) return true;
+    if (!r || 'pid' in r || 'kernel_thread' in r) return 'rows';
+    if (filtering) for (const f of FILTERED) if (f in r) return 'rows';
+    if (sort in r) change = 'order';
   }
-  return false;
+  return change;
+}
+
+/** Whether a table patch can change which rows show or their order (see tableChange). */
+export function reordersTable(patch: Patch<TableState>, sort: SortKey, filtering: boolean): boolean {
+  return tableChange(patch, sort, filtering) !== 'none';
 }
 
 /** The newest number in a column (NaN = unavailable), or undefined. */
@@ -672,9 +697,22 @@ function loadExited(storage: Storage | null): Ghost[] {
   }
 }
 
+/** Each entry's JSON, made once: the list is written every few seconds and changes little. */
+const savedJson = new WeakMap<Ghost, string>();
+
 function saveExited(storage: Storage | null, list: Ghost[]): void {
   try {
-    storage?.setItem(EXITED_KEY, JSON.stringify(list.slice(0, SAVED_EXITED).map((g) => ({ at: g.at, row: { pid: g.row.pid, start: g.row.start, name: g.row.name, username: g.row.username, rss: g.row.rss, cmdline: g.row.cmdline } }))));
+    if (!storage) return;
+    const parts: string[] = [];
+    for (const g of list.slice(0, SAVED_EXITED)) {
+      let json = savedJson.get(g);
+      if (json === undefined) {
+        json = JSON.stringify({ at: g.at, row: { pid: g.row.pid, start: g.row.start, name: g.row.name, username: g.row.username, rss: g.row.rss, cmdline: g.row.cmdline } });
+        savedJson.set(g, json);
+      }
+      parts.push(json);
+    }
+    storage.setItem(EXITED_KEY, `[${parts.join(',')}]`);
   } catch {
     // Full or disabled: the list is a convenience.
   }

@@ -82,12 +82,12 @@ export function shownRows(
   let n = 0;
   for (let i = 0; i < out.length; i++) {
     const s = out[i] as ShownRow;
-    const key = String(s.row.pid);
-    const live = rows?.[key];
+    // Looked up by the number: no string per row (integer keys of an object are the same keys).
+    const live = s.row.pid === undefined ? undefined : rows?.[s.row.pid];
     let keep: boolean;
     if (!s.ghost) keep = live === s.row && shown(s.row);
     else {
-      const g = ghosts.get(key);
+      const g = ghosts.get(String(s.row.pid));
       keep = !live && g?.row === s.row && shown(s.row);
       if (keep) s.at = g?.at;
     }
@@ -108,7 +108,14 @@ export function shownRows(
     if (!placed.has(g.row) && shown(g.row)) out.push({ row: g.row, ghost: true, at: g.at });
   }
   placed.clear();
-  const cmp = rowComparator(q.sort, q.order);
-  out.sort((a, b) => cmp(a.row, b.row));
-  return out;
+  return sortShown(out, q.sort, q.order);
+}
+
+/**
+ * Sorts shown rows in place (when only values of the sort key changed: the same rows, another
+ * order). Nearly sorted input, as from the last frame, costs little.
+ */
+export function sortShown(out: ShownRow[], sort: SortKey, order: SortOrder): ShownRow[] {
+  const cmp = rowComparator(sort, order);
+  return out.sort((a, b) => cmp(a.row, b.row));
 }

@@ -19,6 +19,10 @@ export class CompareView {
   private readonly overlay: OverlayChart;
   private readonly picker: ReturnType<typeof windowPicker>;
   private listKey = '';
+  /** The metric the buttons show as pressed. */
+  private metricShown = '';
+  /** The value element of each list entry and the text last written to it. */
+  private values: { pid: number; el: HTMLElement; text: string }[] = [];
 
   constructor(parent: HTMLElement, store: Store) {
     this.store = store;
@@ -49,11 +53,14 @@ export class CompareView {
   update(): void {
     const s = this.store;
     this.picker.update();
-    this.metricButtons.forEach((b) => {
-      const on = b.dataset.metric === s.compareMetric;
-      setClass(b, 'on', on);
-      b.setAttribute('aria-pressed', String(on));
-    });
+    if (s.compareMetric !== this.metricShown) {
+      this.metricShown = s.compareMetric;
+      this.metricButtons.forEach((b) => {
+        const on = b.dataset.metric === s.compareMetric;
+        setClass(b, 'on', on);
+        b.setAttribute('aria-pressed', String(on));
+      });
+    }
     const order = [...s.watched.keys()];
     const shown = order.filter((p) => !s.compareHidden.has(p));
     setClass(this.empty, 'hidden', order.length > 0);
@@ -62,6 +69,7 @@ export class CompareView {
     const key = order.map((p) => `${p}:${s.compareHidden.has(p)}:${s.watched.get(p)?.record?.name ?? ''}:${!!s.watched.get(p)?.exited}`).join(',');
     if (key !== this.listKey) {
       this.listKey = key;
+      this.values = [];
       this.list.replaceChildren(
         ...order.map((pid, i) => {
           const e = s.watched.get(pid);
@@ -72,27 +80,32 @@ export class CompareView {
             else s.compareHidden.add(pid);
             s.mark('view');
           });
+          const value = h('span.value');
+          this.values.push({ pid, el: value, text: '' });
           const li = h(
             'li',
             { 'data-pid': pid },
             h('label', {}, box, h('span.swatch', { style: `background:${seriesColor(i)}` }), h('span.name', { text: e?.record?.name ?? '…' }), h('span.pid', { text: String(pid) })),
-            h('span.value'),
+            value,
           );
           setClass(li, 'exited', !!e?.exited);
           return li;
         }),
       );
     }
-    // Current values beside each name.
+    // Current values beside each name, written only when their text changes.
     const def = OVERLAY_METRICS[s.compareMetric];
-    for (const li of this.list.children) {
-      const pid = Number((li as HTMLElement).dataset.pid);
-      const e = s.watched.get(pid);
-      const v = li.querySelector('.value');
-      if (!v || !def) continue;
-      let val = NaN;
-      if (e?.ring) val = def.parts.reduce((sum, m) => sum + (e.ring?.last(m) ?? NaN), 0);
-      setText(v, formatUnit(def.unit, val));
+    if (def) {
+      for (const v of this.values) {
+        const ring = s.watched.get(v.pid)?.ring;
+        let val = NaN;
+        if (ring) {
+          val = 0;
+          for (const m of def.parts) val += ring.last(m);
+        }
+        const text = formatUnit(def.unit, val);
+        if (text !== v.text) setText(v.el, (v.text = text));
+      }
     }
     if (order.length) this.overlay.update(s.compareMetric, shown, order);
   }

@@ -21,9 +21,17 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
-/** Sets textContent only when it changed (cheap to call every frame). */
+/**
+ * Sets an element's text only when it changed (cheap to call every frame). When the element holds
+ * one text node, that node's data is replaced: setting textContent would drop the node and create
+ * another (and its layout object), which is more work for style, layout and the garbage collector.
+ */
 export function setText(el: Element, text: string): void {
-  if (el.textContent !== text) el.textContent = text;
+  const first = el.firstChild;
+  if (text !== '' && first !== null && first === el.lastChild && first.nodeType === 3 /* TEXT_NODE */) {
+    const node = first as Text;
+    if (node.data !== text) node.data = text;
+  } else if (el.textContent !== text) el.textContent = text;
 }
 
 /** Toggles a class only when needed. */

@@ -55,7 +55,7 @@ export class ConnectionIndicator {
     const { health, text, detail } = connectionHealth(this.store, now);
     if (this.el.dataset.health !== health) this.el.dataset.health = health;
     setText(this.text, text);
-    this.el.title = detail;
+    if (this.el.title !== detail) this.el.title = detail;
     this.retry.classList.toggle('hidden', health !== 'reconnecting');
     return health;
   }

@@ -1,11 +1,12 @@
 /**
  * The live process table: rows from the `processes` topic, ordered and filtered like the server,
- * rendered virtually (only the rows in view exist in the DOM, reused, each following its PID), sortable by
- * clicking a header, navigable with the keyboard. Rows that disappear fade out for a few seconds.
+ * rendered virtually (only the rows in view exist in the DOM, each row element keeping its place
+ * and showing whichever process is there), sortable by clicking a header, navigable with the
+ * keyboard. Rows that disappear fade out for a few seconds.
  */
 import type { SortKey, SortOrder, TableRow } from '../net/types';
 import { GHOST_MS, type Store } from '../state/store';
-import { shownRows, type ShownRow } from '../state/table';
+import { shownRows, sortShown, type ShownRow } from '../state/table';
 import { formatBytes, formatCount, formatNumber } from '../util/format';
 import { h, setClass, setText } from './dom';
 
@@ -39,8 +40,11 @@ const OVERSCAN = 8;
 interface RowEl {
   el: HTMLDivElement;
   cells: HTMLElement[];
-  cmd: HTMLSpanElement;
+  /** The text node of each cell, then that of the command line: text is written into them. */
+  textNodes: Text[];
   pid: number;
+  /** The row it last drew the values of (a ghost is a copy, a reused PID a new record). */
+  row: TableRow | null;
   /** Row index it is drawn at, and the bar widths last written. */
   index: number;
   cpuP: number;
@@ -75,15 +79,21 @@ export class ProcessTable {
   private readonly viewport: HTMLDivElement;
   private readonly spacer: HTMLDivElement;
   private readonly headCells = new Map<SortKey, HTMLElement>();
-  /** Row elements by the PID they show, the unused ones, and the PIDs in view (reused maps). */
-  private readonly byPid = new Map<number, RowEl>();
-  private readonly free: RowEl[] = [];
-  private readonly inView = new Map<number, number>();
+  /**
+   * Row elements: the row at index i is drawn by slots[i % slots.length], so scrolling redraws only
+   * the rows that come into view, and a change of order rewrites only the cells whose text differs.
+   */
+  private readonly slots: RowEl[] = [];
   private scrollTop = 0;
   private viewHeight = 600;
   private rows: ShownRow[] = [];
-  /** The store's tableVersion the rows were ordered for. */
+  /** The store's tableVersion and tableOrderVersion the rows were gathered and sorted for. */
   private ordered = -1;
+  private sorted = -1;
+  /** What the head, the count and the bars were last drawn for. */
+  private headKey = '';
+  private countText = '';
+  private cores = 0;
   private cursor: number | null = null;
   private lastCursorIndex = 0;
 
@@ -253,6 +263,12 @@ export class ProcessTable {
   private makeRow(): RowEl {
     const el = h('div.prow', { role: 'row' });
     const cells: HTMLElement[] = [];
+    const textNodes: Text[] = [];
+    const text = (parent: HTMLElement): void => {
+      const node = document.createTextNode('');
+      parent.append(node);
+      textNodes.push(node);
+    };
     el.append(h('div.td.mark', { role: 'gridcell', title: 'Watch (w)' }));
     const cmd = h('span.cmd');
     for (const c of COLUMNS) {
@@ -261,78 +277,116 @@ export class ProcessTable {
         const name = h('span.name');
         cell.append(name, cmd);
         cells.push(name);
-      } else cells.push(cell);
+        text(name);
+      } else {
+        cells.push(cell);
+        text(cell);
+      }
       el.append(cell);
     }
+    text(cmd);
     this.spacer.append(el);
-    return { el, cells, cmd, pid: 0, index: -1, cpuP: -1, memP: -1, texts: new Array<string>(cells.length + 1).fill(''), title: '', opacity: '', flags: 0 };
+    return {
+      el,
+      cells,
+      textNodes,
+      pid: 0,
+      row: null,
+      index: -1,
+      cpuP: -1,
+      memP: -1,
+      texts: new Array<string>(cells.length + 1).fill(''),
+      title: '',
+      opacity: '',
+      flags: 0,
+    };
   }
 
   /** Draws the visible rows; called from the frame loop. */
   render(): void {
     const s = this.store;
-    // Rows are ordered again only when their set or order may have changed (tableVersion); the
-    // rows are the client's records, updated in place, so other values show without it.
+    // Rows are gathered again only when their set may have changed (tableVersion), sorted again
+    // when only their order may have (tableOrderVersion); the rows are the client's records,
+    // updated in place, so other values show without either.
     if (this.ordered !== s.tableVersion) {
       this.ordered = s.tableVersion;
+      this.sorted = s.tableOrderVersion;
       shownRows(s.client.state.table?.rows, s.ghosts, { sort: s.sort, order: s.order, filter: s.filter, kernelThreads: s.kernelThreads }, this.rows);
+    } else if (this.sorted !== s.tableOrderVersion) {
+      this.sorted = s.tableOrderVersion;
+      sortShown(this.rows, s.sort, s.order);
     }
     const rows = this.rows;
     const total = s.client.state.table?.total;
     let live = 0;
     for (const r of rows) if (!r.ghost) live++;
-    setText(this.countEl, total !== undefined && total > live ? `${live} of ${total} processes` : `${live} processes`);
-    for (const [key, cell] of this.headCells) {
-      const on = key === s.sort;
-      setClass(cell, 'sorted', on);
-      setClass(cell, 'asc', on && s.order === 'asc');
-      cell.setAttribute('aria-sort', on ? (s.order === 'asc' ? 'ascending' : 'descending') : 'none');
+    const count = total !== undefined && total > live ? `${live} of ${total} processes` : `${live} processes`;
+    if (count !== this.countText) setText(this.countEl, (this.countText = count));
+    const headKey = `${s.sort} ${s.order}`;
+    if (headKey !== this.headKey) {
+      this.headKey = headKey;
+      for (const [key, cell] of this.headCells) {
+        const on = key === s.sort;
+        setClass(cell, 'sorted', on);
+        setClass(cell, 'asc', on && s.order === 'asc');
+        cell.setAttribute('aria-sort', on ? (s.order === 'asc' ? 'ascending' : 'descending') : 'none');
+      }
     }
     if (this.kernelBox.checked !== s.kernelThreads) this.kernelBox.checked = s.kernelThreads;
 
     const height = `${rows.length * ROW_HEIGHT}px`;
     if (this.spacer.style.height !== height) this.spacer.style.height = height;
     // Scroll position and size come from their events, so drawing never forces a layout.
-    const first = Math.max(0, Math.floor(this.scrollTop / ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(rows.length, first + Math.ceil(this.viewHeight / ROW_HEIGHT) + 2 * OVERSCAN);
+    // OVERSCAN rows above the view (none at the top) and below it.
+    const top = Math.floor(this.scrollTop / ROW_HEIGHT);
+    const first = Math.max(0, top - OVERSCAN);
+    const last = Math.min(rows.length, top + Math.ceil(this.viewHeight / ROW_HEIGHT) + OVERSCAN);
 
-    // Row elements follow their PID: when the order changes a row only moves (its `top`, which
-    // adds no transform node per row to composite), and only the values that changed are written,
-    // so a tick touches few DOM nodes.
-    const inView = this.inView;
-    inView.clear();
-    for (let i = first; i < last; i++) inView.set((rows[i] as ShownRow).row.pid ?? -i, i);
-    for (const [pid, slot] of this.byPid) {
-      if (inView.has(pid)) continue;
-      this.byPid.delete(pid);
+    // Rows stay in their places; when the order changes a place shows another process and only
+    // the cells whose text differs are written (rows of similar processes differ in a cell or two).
+    // Moving the rows instead would re-place, re-clip and repaint each one that moved: with a
+    // thousand processes of nearly equal size sorted by RSS, dozens of them every tick.
+    const slots = this.slots;
+    const need = last - first;
+    if (slots.length < need) {
+      // More places than before: each index maps to another slot, so all are drawn afresh.
+      while (slots.length < need) slots.push(this.makeRow());
+      for (const slot of slots) slot.index = -1;
+    }
+    for (const slot of slots) {
+      if (slot.index >= first && slot.index < last && slots[slot.index % slots.length] === slot) continue;
+      if (slot.pid === 0 && slot.index === -2) continue; // hidden already
+      slot.index = -2;
       slot.pid = 0;
+      slot.row = null;
       slot.el.style.display = 'none';
       delete slot.el.dataset.pid;
-      this.free.push(slot);
     }
     const cursorIdx = this.cursorIndex();
     const now = Date.now();
     const cores = Math.max(1, s.hello?.cpu_count ?? 1);
-    for (const [pid, i] of inView) {
+    // Values are formatted and compared only for rows whose record changed (the store's row
+    // changes), rows new in view, and rows that became or stopped being ghosts.
+    const changes = s.rowChanges;
+    const allChanged = changes.all || cores !== this.cores;
+    this.cores = cores;
+    for (let i = first; i < last; i++) {
       const shown = rows[i] as ShownRow;
       const r = shown.row;
-      let slot = this.byPid.get(pid);
-      if (!slot) {
-        slot = this.free.pop() ?? this.makeRow();
-        this.byPid.set(pid, slot);
-        slot.pid = pid;
-        slot.index = -1;
-        slot.el.dataset.pid = String(pid);
-        slot.el.style.display = '';
-      }
+      const pid = r.pid ?? -1 - i;
+      const slot = slots[i % slots.length] as RowEl;
       const el = slot.el;
       if (slot.index !== i) {
+        if (slot.index === -2) el.style.display = '';
         slot.index = i;
         el.style.top = `${i * ROW_HEIGHT}px`;
         el.setAttribute('aria-rowindex', String(i + 2));
       }
-      const title = r.cmdline ?? '';
-      if (slot.title !== title) el.title = slot.title = title;
+      if (slot.pid !== pid) {
+        slot.pid = pid;
+        slot.row = null;
+        el.dataset.pid = String(pid);
+      }
       // Exited rows fade in steps, one per redraw (no running animation: it would repaint 60x/s).
       const opacity = shown.ghost ? String(Math.max(0.15, 0.7 - (0.55 * (now - (shown.at ?? now))) / GHOST_MS).toFixed(2)) : '';
       if (slot.opacity !== opacity) el.style.opacity = slot.opacity = opacity;
@@ -352,14 +406,19 @@ export class ProcessTable {
         if (changed & 8) el.setAttribute('aria-selected', String(isCursor));
         slot.flags = flags;
       }
+      if (!allChanged && slot.row === r && !changes.has(pid)) continue;
+      slot.row = r;
+      const title = r.cmdline ?? '';
+      if (slot.title !== title) el.title = slot.title = title;
       const texts = slot.texts;
+      const nodes = slot.textNodes;
       for (let c = 0; c < COLUMNS.length; c++) {
         const col = COLUMNS[c] as Column;
         const text = shown.ghost && col.key === 'status' ? 'exited' : col.cell(r);
-        if (texts[c] !== text) (slot.cells[c] as HTMLElement).textContent = texts[c] = text;
+        if (texts[c] !== text) (nodes[c] as Text).data = texts[c] = text;
       }
       const cmd = r.cmdline && r.cmdline !== r.name ? r.cmdline : '';
-      if (texts[COLUMNS.length] !== cmd) slot.cmd.textContent = texts[COLUMNS.length] = cmd;
+      if (texts[COLUMNS.length] !== cmd) (nodes[COLUMNS.length] as Text).data = texts[COLUMNS.length] = cmd;
       const cpuP = Math.min(100, Math.round((r.cpu_percent ?? 0) / cores));
       if (slot.cpuP !== cpuP) {
         slot.cpuP = cpuP;
@@ -371,5 +430,6 @@ export class ProcessTable {
         slot.cells[8]?.style.setProperty('--p', String(memP));
       }
     }
+    changes.clear();
   }
 }

@@ -12,9 +12,12 @@ export function windowPicker(store: Store): { el: HTMLElement; update(): void } 
     return b;
   });
   const el = h('div.segmented', { role: 'group', 'aria-label': 'Time window' }, ...buttons);
+  let shown = -1;
   return {
     el,
     update() {
+      if (store.windowSec === shown) return;
+      shown = store.windowSec;
       buttons.forEach((b, i) => {
         const on = WINDOWS[i] === store.windowSec;
         setClass(b, 'on', on);
