@@ -70,8 +70,8 @@ Sampling:
   --flush-interval DURATION how often history is written to the database (default 5s)
   --alerts FILE             JSON array of alert rules to load at start
   --no-keep-open            reopen /proc files every sweep instead of keeping them open
-  --full-read-every N       a process idle since the last sweep (per its stat) gets RSS and VMS
-                            from stat and its statm, status and io re-read every N sweeps;
+  --full-read-every N       a process idle since the last sweep (per its stat) keeps its last
+                            statm, status and io figures, re-read every N sweeps;
                             subscribed and watched processes always get every file (default 10;
                             1 = read every file of every process every sweep)
 

@@ -31,7 +31,9 @@ struct collector::tracked_process {
     std::int64_t prev_io_ns = 0; // when io was last read (light sweeps skip it)
     std::int64_t prev_threads = 0;
     char prev_state = '?';
-    process_sample detail; // statm, status and io figures of the last full read
+    std::int64_t prev_stat_rss = 0; // stat's own RSS and VSZ at the previous sweep: a change
+    std::uint64_t prev_vsize = 0;   // of either makes the next sweep a full read
+    process_sample detail;          // statm, status and io figures of the last full read
     bool has_prev = false;
     std::uint8_t reported = 0; // problem bits already reported (one log line per cause)
 };
@@ -85,6 +87,7 @@ void copy_detail(const process_sample& from, process_sample& to) {
     to.read_chars = from.read_chars, to.write_chars = from.write_chars;
     to.read_count = from.read_count, to.write_count = from.write_count;
     to.unavailable = from.unavailable;
+    to.rss = from.rss, to.vms = from.vms, to.memory_percent = from.memory_percent;
 }
 
 double seconds_between(std::int64_t a_ns, std::int64_t b_ns) {
@@ -152,13 +155,15 @@ bool collector::sample_process(int pid, tracked_process& t, const sample_time& a
                            0 &&
                        cpu_ticks == t.prev_cpu_ticks && st->minflt == t.prev_minflt &&
                        st->majflt == t.prev_majflt && st->num_threads == t.prev_threads &&
-                       st->state == t.prev_state && t.comm == st->comm;
+                       st->state == t.prev_state && t.comm == st->comm &&
+                       st->rss == t.prev_stat_rss && st->vsize == t.prev_vsize;
+    t.prev_stat_rss = st->rss;
+    t.prev_vsize = st->vsize;
     if (quiet) {
-        // Light sweep: RSS and VMS from stat (the same counters statm shows), the rest as last
-        // read.
-        out.vms = st->vsize;
-        out.rss = st->rss > 0 ? static_cast<std::uint64_t>(st->rss) * page : 0;
-        out.memory_percent = mem_total > 0 ? static_cast<double>(out.rss) / mem_total * 100.0 : 0;
+        // Light sweep: memory and the rest as last read from statm, status and io. RSS and VMS
+        // are not taken from stat: its RSS is the kernel's per-CPU approximation and statm's
+        // the exact sum, and an idle process's figure would flip between the two. Any change of
+        // stat's own RSS or VSZ makes the sweep a full read instead.
         copy_detail(t.detail, out);
         out.cmdline = t.cmdline;
         const double dt = seconds_between(t.prev_steady_ns, at.steady_ns);

@@ -83,7 +83,7 @@ std::string fake_process::stat_text() const {
       << " 0"
       // (22) starttime (23) vsize in bytes (4096-byte pages) (24) rss in pages
       << ' ' << starttime << ' ' << size * 4096 << ' '
-      << resident
+      << stat_rss.value_or(resident)
       // (25) rsslim … (38) exit_signal (39) processor … (52) exit_code
       << " 18446744073709551615 94189360881664 94189361671069 140723459105760 0 0 0 0 0 0 0 0 0"
          " 17 1 0 0 0 0 0 94189361904368 94189361952612 94189407502336 140723459111738"

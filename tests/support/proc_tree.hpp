@@ -47,6 +47,9 @@ struct fake_process {
     std::int64_t num_threads = 1;
     std::uint64_t starttime = 1000;
     std::uint64_t size = 1000, resident = 500, shared = 200, text = 50, data = 300;
+    /// stat's (24) rss when it differs from statm's resident (the kernel's approximate per-CPU
+    /// counter against statm's exact sum); nullopt: the same as `resident`.
+    std::optional<std::uint64_t> stat_rss;
     std::uint32_t uid = 0;
     std::uint64_t voluntary_ctxt_switches = 0, nonvoluntary_ctxt_switches = 0;
     std::optional<fake_io> io = fake_io{}; ///< nullopt: the io file does not exist
