@@ -202,8 +202,8 @@ int run_server(const config::config& cfg) {
     lst->run();
     smp.start();
 
-    std::string host = bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
-                                               : bound.address().to_string();
+    std::string host = bound.address().to_string();
+    if (bound.address().is_v6()) host = std::string("[").append(host).append("]");
     std::string url = "http://" + host + ":" + std::to_string(bound.port()) + "/";
     log::info("procpulse listening on " + url + " (interval " +
               std::to_string(cfg.interval.count()) + " ms, " +

@@ -237,7 +237,7 @@ BOOST_DATA_TEST_CASE(churn_keeps_each_process_state_with_its_pid, bdata::make({t
         test::fake_process q;
         q.pid = pid;
         q.starttime = 9000 + static_cast<std::uint64_t>(pid);
-        q.comm = "w" + std::to_string(pid);
+        q.comm = std::string("w").append(std::to_string(pid));
         live[pid] = q;
         s.tree.write(q);
     };
@@ -287,7 +287,7 @@ BOOST_DATA_TEST_CASE(churn_keeps_each_process_state_with_its_pid, bdata::make({t
                     // pid ticks at 100 Hz over a 1 s gap: pid %
                     BOOST_TEST(*p->cpu_percent == static_cast<double>(pid), "pid " << pid);
                 }
-                BOOST_TEST(p->name == "w" + std::to_string(pid));
+                BOOST_TEST(p->name == std::string("w").append(std::to_string(pid)));
             }
         }
     }
