@@ -17,7 +17,8 @@ namespace json = boost::json;
 using test::parse;
 
 core::process_sample proc(int pid, std::uint64_t rss, std::uint64_t start = 7) {
-    core::process_sample p = test::process(pid, start, "p" + std::to_string(pid), "p");
+    core::process_sample p =
+        test::process(pid, start, std::string("p").append(std::to_string(pid)), "p");
     p.rss = rss;
     return p;
 }
