@@ -6,11 +6,52 @@
 
 #include <boost/json/serialize.hpp>
 
-#include <tuple>
+#include <string_view>
 
 namespace procpulse::protocol {
 
 namespace json = boost::json;
+
+namespace {
+
+/** Appends `"name":value` to a list of JSON object members (a comma first unless it is empty). */
+void append_member(std::string& members, std::string_view name, std::string_view value) {
+    if (!members.empty()) members += ',';
+    members += '"';
+    members += name;
+    members += "\":";
+    members += value;
+}
+
+/** Appends `"name":{members}` unless `members` is empty. */
+void append_object(std::string& out, std::string_view name, const std::string& members) {
+    if (members.empty()) return;
+    if (!out.empty()) out += ',';
+    out += '"';
+    out += name;
+    out += "\":{";
+    out += members;
+    out += '}';
+}
+
+/** A `delta` after its `seq`: `,"epoch":…,"time":…,"patch":{patch}}`. */
+std::string delta_tail(const server_info& info, double time, const std::string& patch) {
+    return ",\"epoch\":" + protocol::to_json(json::string(info.epoch)) +
+           ",\"time\":" + protocol::to_json(json::value(round_to(time, 3))) + ",\"patch\":{" +
+           patch + "}}";
+}
+
+/** The whole `delta` message from its seq and tail. */
+std::string delta_message(std::uint64_t seq, const std::string& tail) {
+    std::string d;
+    d.reserve(40 + tail.size());
+    d += "{\"type\":\"delta\",\"seq\":";
+    d += std::to_string(seq);
+    d += tail;
+    return d;
+}
+
+} // namespace
 
 session_state::session_state(session_env& env, const server_info& info, const config::limits& lim)
     : env_(env), info_(info), lim_(lim) {}
@@ -361,43 +402,31 @@ bool session_state::lockstep_tick(const tick& t, out& res) {
             return false;
         step_items_.push_back(&it->second);
     }
-    if (step_key_.empty()) { // rebuilt after the subscriptions change
+    // The key: two topic flags, then the pids (rebuilt only after the subscriptions change).
+    if (step_key_.empty()) {
+        step_key_ = "--";
         for (const auto& [pid, s] : subs_) {
             step_key_ += std::to_string(pid);
             step_key_ += ',';
         }
-        step_key_ += '|';
     }
-    std::string key = step_key_;
-    key += system_ ? 's' : '-';
-    key += alerts_ ? 'a' : '-';
-    // Everything below depends only on the tick and `key`.
-    auto tail = t.shared_tail(key, [&] {
-        std::string patch, procs;
+    step_key_[0] = system_ ? 's' : '-';
+    step_key_[1] = alerts_ ? 'a' : '-';
+    // Everything in the tail depends only on the tick and the key.
+    auto tail = t.find_tail(step_key_);
+    if (!tail) {
+        std::string procs, patch;
         std::size_t i = 0;
         for (const auto& [pid, s] : subs_) {
             const item& cur = *step_items_[i++];
-            if (cur.frag->empty()) continue;
-            procs += procs.empty() ? "\"" : ",\"";
-            procs += std::to_string(pid);
-            procs += "\":";
-            procs += *cur.frag;
+            if (!cur.frag->empty()) append_member(procs, std::to_string(pid), *cur.frag);
         }
-        if (!procs.empty()) patch = "\"processes\":{" + procs + "}";
-        for (const auto& [on, name, cur] :
-             {std::tuple{system_, "system", &t.system}, std::tuple{alerts_, "alerts", &t.alerts}}) {
-            if (!on || cur->frag->empty()) continue;
-            if (!patch.empty()) patch += ',';
-            patch += "\"";
-            patch += name;
-            patch += "\":";
-            patch += *cur->frag;
-        }
-        if (patch.empty()) return std::string();
-        return ",\"epoch\":" + protocol::to_json(json::string(info_.epoch)) +
-               ",\"time\":" + protocol::to_json(json::value(round_to(t.time, 3))) + ",\"patch\":{" +
-               patch + "}}";
-    });
+        append_object(patch, "processes", procs);
+        if (system_ && !t.system.frag->empty()) append_member(patch, "system", *t.system.frag);
+        if (alerts_ && !t.alerts.frag->empty()) append_member(patch, "alerts", *t.alerts.frag);
+        tail = t.keep_tail(step_key_,
+                           patch.empty() ? std::string() : delta_tail(info_, t.time, patch));
+    }
     std::size_t i = 0;
     for (auto& [pid, s] : subs_)
         s.last = step_items_[i++]->record;
@@ -406,14 +435,7 @@ bool session_state::lockstep_tick(const tick& t, out& res) {
         alerts_last_ = t.alerts.record;
         res = alert_messages(t);
     }
-    if (!tail->empty()) {
-        std::string d;
-        d.reserve(40 + tail->size());
-        d += "{\"type\":\"delta\",\"seq\":";
-        d += std::to_string(++seq_);
-        d += *tail;
-        res.push_back(std::move(d));
-    }
+    if (!tail->empty()) res.push_back(delta_message(++seq_, *tail));
     return true;
 }
 
@@ -432,7 +454,7 @@ session_state::out session_state::on_tick(const tick& t) {
             g["time"] = round_to(t.time, 3);
             if (it->second.last) g["last"] = *it->second.last;
             res.push_back(finish(std::move(g)));
-            procs += (procs.empty() ? "\"" : ",\"") + std::to_string(pid) + "\":null";
+            append_member(procs, std::to_string(pid), "null");
             env_.interest(pid, -1);
             it = subs_.erase(it);
             step_key_.clear();
@@ -440,27 +462,20 @@ session_state::out session_state::on_tick(const tick& t) {
         }
         std::string frag;
         if (append_patch(frag, it->second.last, *cur))
-            procs += (procs.empty() ? "\"" : ",\"") + std::to_string(pid) + "\":" + frag;
+            append_member(procs, std::to_string(pid), frag);
         ++it;
     }
     for (int pid : pending_removals_)
-        procs += (procs.empty() ? "\"" : ",\"") + std::to_string(pid) + "\":null";
+        append_member(procs, std::to_string(pid), "null");
     pending_removals_.clear();
 
     std::string patch;
-    if (!procs.empty()) patch += "\"processes\":{" + procs + "}";
-    auto add = [&patch](std::string_view key, const std::string& value) {
-        if (!patch.empty()) patch += ',';
-        patch += '"';
-        patch += key;
-        patch += "\":";
-        patch += value;
-    };
+    append_object(patch, "processes", procs);
     if (system_) {
         std::string frag;
-        if (append_patch(frag, system_last_, t.system)) add("system", frag);
+        if (append_patch(frag, system_last_, t.system)) append_member(patch, "system", frag);
     } else if (system_removed_) {
-        add("system", "null");
+        append_member(patch, "system", "null");
         system_removed_ = false;
     }
     if (table_) {
@@ -475,20 +490,19 @@ session_state::out session_state::on_tick(const tick& t) {
                 last = it->second;
             std::string frag;
             if (append_patch(frag, last, *cur))
-                rows += (rows.empty() ? "\"" : ",\"") + std::to_string(p->key.pid) + "\":" + frag;
+                append_member(rows, std::to_string(p->key.pid), frag);
             next.emplace(p->key.pid, last);
         }
         for (const auto& [pid, r] : table_->rows)
-            if (!next.count(pid))
-                rows += (rows.empty() ? "\"" : ",\"") + std::to_string(pid) + "\":null";
+            if (!next.count(pid)) append_member(rows, std::to_string(pid), "null");
         table_->rows = std::move(next);
         std::string tab;
-        if (sel->total != table_->total) tab = "\"total\":" + std::to_string(sel->total);
+        if (sel->total != table_->total) append_member(tab, "total", std::to_string(sel->total));
         table_->total = sel->total;
-        if (!rows.empty()) tab += (tab.empty() ? "" : ",") + std::string("\"rows\":{") + rows + "}";
-        if (!tab.empty()) add("table", "{" + tab + "}");
+        append_object(tab, "rows", rows);
+        append_object(patch, "table", tab);
     } else if (table_removed_) {
-        add("table", "null");
+        append_member(patch, "table", "null");
         table_removed_ = false;
         removed_rows_.clear();
     }
@@ -496,19 +510,13 @@ session_state::out session_state::on_tick(const tick& t) {
         for (auto& m : alert_messages(t))
             res.push_back(std::move(m));
         std::string frag;
-        if (append_patch(frag, alerts_last_, t.alerts)) add("alerts", frag);
+        if (append_patch(frag, alerts_last_, t.alerts)) append_member(patch, "alerts", frag);
     } else if (alerts_removed_) {
-        add("alerts", "null");
+        append_member(patch, "alerts", "null");
         alerts_removed_ = false;
         alerts_last_.reset();
     }
-    if (!patch.empty()) {
-        std::string d = "{\"type\":\"delta\",\"seq\":" + std::to_string(++seq_) +
-                        ",\"epoch\":" + protocol::to_json(json::string(info_.epoch)) +
-                        ",\"time\":" + protocol::to_json(json::value(round_to(t.time, 3))) +
-                        ",\"patch\":{" + patch + "}}";
-        res.push_back(std::move(d));
-    }
+    if (!patch.empty()) res.push_back(delta_message(++seq_, delta_tail(info_, t.time, patch)));
     return res;
 }
 

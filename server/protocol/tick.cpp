@@ -19,18 +19,18 @@ std::shared_ptr<const table_selection> tick::selection(const table_params& p) co
     return sel;
 }
 
-std::shared_ptr<const std::string>
-tick::shared_tail(const std::string& key, const std::function<std::string()>& build) const {
-    {
-        std::lock_guard lock(tail_mutex_);
-        if (auto it = tails_.find(key); it != tails_.end()) return it->second;
-    }
-    // Built outside the lock: sessions with other keys are not held up. Two sessions racing on
-    // the same key both build; the first stored wins and both texts are equal.
-    auto text = std::make_shared<const std::string>(build());
+std::shared_ptr<const std::string> tick::find_tail(const std::string& key) const {
     std::lock_guard lock(tail_mutex_);
-    if (tails_.size() >= max_shared_tails) return text;
-    return tails_.emplace(key, std::move(text)).first->second;
+    auto it = tails_.find(key);
+    return it == tails_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<const std::string> tick::keep_tail(const std::string& key, std::string text) const {
+    auto kept = std::make_shared<const std::string>(std::move(text));
+    std::lock_guard lock(tail_mutex_);
+    if (tails_.size() >= max_shared_tails) return kept;
+    // Two sessions racing on one key both encode it; the first kept wins (the texts are equal).
+    return tails_.emplace(key, std::move(kept)).first->second;
 }
 
 std::size_t tick::shared_tail_count() const {

@@ -8,7 +8,6 @@
 
 #include <boost/json/object.hpp>
 
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -43,13 +42,15 @@ struct tick {
     std::shared_ptr<const table_selection> selection(const table_params& p) const;
 
     /**
-     * The part of a `delta` after its `seq` for sessions in lockstep (see session_state::on_tick):
-     * `build` runs once per distinct `key` and tick, later callers with the same key share the
-     * text. At most `max_shared_tails` keys are kept; further keys get a private copy.
+     * The part of a `delta` after its `seq` for sessions in lockstep (see
+     * session_state::on_tick), by subscription key: the first session with a key encodes it and
+     * keeps it here (keep_tail), the others with the same key find it (find_tail). At most
+     * `max_shared_tails` keys are kept; sessions with further keys encode their own.
      */
-    std::shared_ptr<const std::string> shared_tail(const std::string& key,
-                                                   const std::function<std::string()>& build) const;
-    /** Number of distinct tails built and kept for this tick. */
+    std::shared_ptr<const std::string> find_tail(const std::string& key) const;
+    /** Keeps `text` for `key` unless the cache is full; returns what is kept for the key. */
+    std::shared_ptr<const std::string> keep_tail(const std::string& key, std::string text) const;
+    /** Number of distinct tails kept for this tick. */
     std::size_t shared_tail_count() const;
     static constexpr std::size_t max_shared_tails = 64;
 

@@ -2,8 +2,6 @@
 
 #include "transport/ws_session.hpp"
 
-#include <algorithm>
-#include <iterator>
 #include <vector>
 
 namespace procpulse::transport {
@@ -40,48 +38,43 @@ void hub::publish(const core::snapshot_ptr& snap) {
         latest_ = t;
     }
     // Copy the sessions under the lock, deliver after releasing it: one posted handler per
-    // network thread walks that thread's sessions (sessions never share a thread's work).
-    std::vector<std::weak_ptr<ws_session>> targets;
+    // network thread walks that thread's sessions.
+    std::vector<std::vector<std::weak_ptr<ws_session>>> lanes;
     {
         std::lock_guard lock(sessions_mutex_);
-        targets.reserve(sessions_.size());
-        for (const auto& [raw, weak] : sessions_)
-            targets.push_back(weak);
-    }
-    std::vector<std::pair<const void*, std::vector<std::shared_ptr<ws_session>>>> lanes;
-    for (const auto& w : targets) {
-        auto s = w.lock();
-        if (!s) continue;
-        auto it = std::find_if(lanes.begin(), lanes.end(),
-                               [&](const auto& l) { return l.first == s->lane(); });
-        if (it == lanes.end()) {
-            lanes.emplace_back(s->lane(), std::vector<std::shared_ptr<ws_session>>{});
-            lanes.back().second.reserve(targets.size());
-            it = std::prev(lanes.end());
+        lanes.reserve(sessions_.size());
+        for (const auto& [lane, members] : sessions_) {
+            auto& batch = lanes.emplace_back();
+            batch.reserve(members.size());
+            for (const auto& [raw, weak] : members)
+                batch.push_back(weak);
         }
-        it->second.push_back(std::move(s));
     }
-    for (auto& [lane, batch] : lanes)
+    for (auto& batch : lanes)
         ws_session::deliver_batch(std::move(batch), t);
     if (hooks_.published) hooks_.published(snap);
 }
 
 void hub::join(const std::shared_ptr<ws_session>& s) {
     std::lock_guard lock(sessions_mutex_);
-    sessions_.emplace(s.get(), s);
+    sessions_[s->lane()].emplace(s.get(), s);
 }
 
 void hub::leave(ws_session* s) {
     std::lock_guard lock(sessions_mutex_);
-    sessions_.erase(s);
+    auto it = sessions_.find(s->lane());
+    if (it == sessions_.end()) return;
+    it->second.erase(s);
+    if (it->second.empty()) sessions_.erase(it);
 }
 
 void hub::close_all() {
     std::vector<std::weak_ptr<ws_session>> targets;
     {
         std::lock_guard lock(sessions_mutex_);
-        for (const auto& [raw, weak] : sessions_)
-            targets.push_back(weak);
+        for (const auto& [lane, members] : sessions_)
+            for (const auto& [raw, weak] : members)
+                targets.push_back(weak);
     }
     for (const auto& w : targets)
         if (auto s = w.lock()) s->shutdown();
@@ -89,7 +82,10 @@ void hub::close_all() {
 
 std::size_t hub::session_count() const {
     std::lock_guard lock(sessions_mutex_);
-    return sessions_.size();
+    std::size_t n = 0;
+    for (const auto& [lane, members] : sessions_)
+        n += members.size();
+    return n;
 }
 
 protocol::tick_ptr hub::latest_tick() {

@@ -70,7 +70,9 @@ private:
     protocol::server_info info_;
     hub_hooks hooks_;
     mutable std::mutex sessions_mutex_;
-    std::unordered_map<ws_session*, std::weak_ptr<ws_session>> sessions_;
+    /// Sessions by lane (network thread, ws_session::lane()): a tick is handed to each lane once.
+    std::unordered_map<const void*, std::unordered_map<ws_session*, std::weak_ptr<ws_session>>>
+        sessions_;
 
     std::mutex interest_mutex_;
     std::unordered_map<int, int> interest_; // pid -> sessions; 0 = table rows

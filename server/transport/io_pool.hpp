@@ -24,7 +24,6 @@ public:
     /** The context for the next connection (round robin). Any thread. */
     boost::asio::io_context& next();
     boost::asio::io_context& at(std::size_t i) { return *contexts_.at(i); }
-    std::size_t size() const { return contexts_.size(); }
 
     /** Runs every context, one per thread (the caller runs the first); returns after stop(). */
     void run();

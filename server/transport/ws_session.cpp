@@ -107,19 +107,14 @@ void ws_session::on_read(beast::error_code ec, std::size_t) {
     if (!closing_) do_read();
 }
 
-void ws_session::deliver(protocol::tick_ptr t) {
-    net::post(ws_.get_executor(), [self = shared_from_this(), t = std::move(t)]() mutable {
-        self->take_tick(std::move(t));
-    });
-}
-
-void ws_session::deliver_batch(std::vector<std::shared_ptr<ws_session>> batch,
-                               protocol::tick_ptr t) {
-    if (batch.empty()) return;
-    auto ex = batch.front()->ws_.get_executor();
-    net::post(ex, [batch = std::move(batch), t = std::move(t)] {
-        for (const auto& s : batch)
-            s->take_tick(t);
+void ws_session::deliver_batch(std::vector<std::weak_ptr<ws_session>> batch, protocol::tick_ptr t) {
+    std::shared_ptr<ws_session> first;
+    for (const auto& w : batch)
+        if ((first = w.lock())) break;
+    if (!first) return;
+    net::post(first->ws_.get_executor(), [batch = std::move(batch), t = std::move(t)] {
+        for (const auto& w : batch)
+            if (auto s = w.lock()) s->take_tick(t);
     });
 }
 

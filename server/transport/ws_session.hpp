@@ -35,22 +35,22 @@ public:
     /** Accepts the upgrade request and starts reading. */
     void run(boost::beast::http::request<boost::beast::http::string_body> req);
 
-    /** A new tick; any thread. */
-    void deliver(protocol::tick_ptr t);
-
     /**
      * The execution context (network thread) this session lives on; sessions with the same lane
      * can be handed a tick by one posted handler (deliver_batch).
      */
     const void* lane() const { return lane_; }
-    /** Posts one handler to the lane of `batch` (all on one lane) that hands each the tick. */
-    static void deliver_batch(std::vector<std::shared_ptr<ws_session>> batch, protocol::tick_ptr t);
+    /**
+     * A new tick for `batch` (sessions of one lane); any thread. Posts one handler to that lane,
+     * which hands the tick to each session still open.
+     */
+    static void deliver_batch(std::vector<std::weak_ptr<ws_session>> batch, protocol::tick_ptr t);
 
     /** Close with 1001 (server going away); any thread. */
     void shutdown();
 
 private:
-    /** deliver() once on the session's own thread. */
+    /** A new tick, on the session's own thread. */
     void take_tick(protocol::tick_ptr t);
     void on_accept(boost::beast::error_code ec);
     void do_read();
