@@ -1,4 +1,5 @@
 #include "core/collector.hpp"
+#include "core/sorted_merge.hpp"
 
 #include "core/rates.hpp"
 #include "procfs/loadavg.hpp"
@@ -384,14 +385,9 @@ collector::result collector::sweep(sample_time at, const std::vector<int>* focus
         }
         threads += static_cast<std::uint64_t>(std::max<std::int64_t>(ps.num_threads, 0));
     }
-    procs_.resize(keep);  // the rest were not listed: exited
-    if (!fresh.empty()) { // new processes: merge them in, still sorted
-        const auto mid = static_cast<std::ptrdiff_t>(procs_.size());
-        for (auto& f : fresh)
-            procs_.push_back(std::move(f));
-        std::inplace_merge(procs_.begin(), procs_.begin() + mid, procs_.end(),
-                           [](const auto& a, const auto& b) { return a.first < b.first; });
-    }
+    // The rest were not listed (exited); new processes are merged in, still sorted.
+    finish_merge_walk(procs_, keep, std::move(fresh),
+                      [](const auto& a, const auto& b) { return a.first < b.first; });
     snap->system.process_count = static_cast<std::uint32_t>(snap->processes.size());
     snap->system.thread_count = static_cast<std::uint32_t>(threads);
     r.snap = std::move(snap);

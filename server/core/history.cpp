@@ -1,4 +1,5 @@
 #include "core/history.hpp"
+#include "core/sorted_merge.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -234,14 +235,8 @@ void history::append(const snapshot& snap) {
     }
     while (next < procs_.size())
         pass_next();
-    procs_.resize(keep);
-    if (!fresh.empty()) {
-        const auto mid = static_cast<std::ptrdiff_t>(procs_.size());
-        for (auto& e : fresh)
-            procs_.push_back(std::move(e));
-        std::inplace_merge(procs_.begin(), procs_.begin() + mid, procs_.end(),
-                           [](const entry& a, const entry& b) { return a.key < b.key; });
-    }
+    finish_merge_walk(procs_, keep, std::move(fresh),
+                      [](const entry& a, const entry& b) { return a.key < b.key; });
 }
 
 std::pair<std::uint64_t, std::uint64_t> history::sweep_range(double from, double to) const {
