@@ -2,7 +2,7 @@
 /**
  * The protocol state of one WebSocket connection, free of I/O: what it subscribed to, what it was
  * last sent, and the messages that answer a client frame or a tick. The transport owns one per
- * connection and calls it from that connection's strand only.
+ * connection and calls it from that connection's network thread only.
  */
 #include "core/history.hpp"
 #include "protocol/messages.hpp"

@@ -1,9 +1,10 @@
 #pragma once
 /**
- * One WebSocket connection. Runs on its own strand; owns a protocol::session_state and an outbox:
- * one write in flight, replies queued up to a byte bound, and ticks never queued: a lagging
- * client's next delta is computed from what it last received to the newest tick. A client whose
- * write stays pending past the deadline, or whose queued replies exceed the bound, is closed.
+ * One WebSocket connection. Runs on one network thread (io_pool) for its whole life; owns a
+ * protocol::session_state and an outbox: one write in flight, replies queued up to a byte bound,
+ * and ticks never queued: a lagging client's next delta is computed from what it last received to
+ * the newest tick. A client whose write stays pending past the deadline, or whose queued replies
+ * exceed the bound, is closed.
  */
 #include "config/config.hpp"
 #include "protocol/session.hpp"
