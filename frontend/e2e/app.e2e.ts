@@ -23,6 +23,23 @@ const suffix = String(process.pid % 100000);
 const NAME_A = `ppA${suffix}`; // comm is at most 15 characters
 const NAME_B = `ppB${suffix}`;
 
+/** Cells of the visible rows whose text is wider than their content box ("class: text width > room"). */
+function overflowingCells(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const td of document.querySelectorAll<HTMLElement>('.prow .td:not(.mark)')) {
+      if (td.offsetParent === null || !td.textContent) continue; // a hidden row
+      const cs = getComputedStyle(td);
+      const room = td.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      const range = document.createRange();
+      range.selectNodeContents(td);
+      const w = range.getBoundingClientRect().width;
+      if (w > room + 0.5) out.push(`${td.className}: "${td.textContent}" ${w.toFixed(1)} > ${room}`);
+    }
+    return out;
+  });
+}
+
 describe.skipIf(skip !== null)('web app against the real server', () => {
   let server: Server;
   let browser: Browser;
@@ -84,6 +101,30 @@ describe.skipIf(skip !== null)('web app against the real server', () => {
     await expect.poll(kthreads, { timeout: 10000 }).toBeGreaterThan(0);
     await page.uncheck('.toggle input');
     await expect.poll(kthreads, { timeout: 10000 }).toBe(0);
+  });
+
+  it('texts are cut to their column with an ellipsis; nothing overflows a cell', async () => {
+    // Cells are not clipped (see views/fit.ts): every text must fit its column by itself.
+    expect(await overflowingCells(page)).toEqual([]);
+    // B's command line (the symlink's path and an argument) is longer than the room left after
+    // its name: it shows cut, as a prefix of the real one with an ellipsis.
+    await page.fill('.filter', NAME_B);
+    const row = page.locator(`.prow[data-pid="${b.pid}"]`);
+    await row.waitFor({ state: 'visible', timeout: 10000 });
+    const full = (await page.evaluate((pid) => (window as any).procpulse.client.state.table.rows[String(pid)].cmdline as string, b.pid)) ?? '';
+    expect(full.length).toBeGreaterThan(30);
+    const cmd = (await row.locator('.cmd').textContent()) ?? '';
+    expect(cmd.endsWith('…')).toBe(true);
+    expect(full.startsWith(cmd.slice(0, -1))).toBe(true);
+    expect(cmd.length).toBeGreaterThan(3);
+    expect(await overflowingCells(page)).toEqual([]);
+    // A narrower table cuts more (the widths are read again on resize).
+    await page.setViewportSize({ width: 1200, height: 1000 });
+    await expect.poll(async () => ((await row.locator('.cmd').textContent()) ?? '').length, { timeout: 5000 }).toBeLessThan(cmd.length);
+    expect(await overflowingCells(page)).toEqual([]);
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await expect.poll(async () => (await row.locator('.cmd').textContent()) ?? '', { timeout: 5000 }).toBe(cmd);
+    await page.fill('.filter', '');
   });
 
   it('filtering finds it', async () => {

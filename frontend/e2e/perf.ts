@@ -95,7 +95,7 @@ export function mainThreadSelfTime(events: TraceEvent[]): Map<string, number> {
 }
 
 async function trace(browser: Browser, page: Page, seconds: number, ticks: () => Promise<number>): Promise<void> {
-  const categories = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink', 'cc', 'toplevel', 'gpu'];
+  const categories = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'disabled-by-default-v8.gc', 'blink', 'cc', 'toplevel', 'gpu'];
   const seq0 = await ticks();
   await browser.startTracing(page, { categories });
   await sleep(seconds * 1000);
@@ -128,10 +128,14 @@ function summary(xs: number[]): string {
 
 /** In the page, before the app starts: time message handlers and frame callbacks. */
 const INSTRUMENT = `(() => {
-  const perf = { js: 0, longTasks: [] };
+  const perf = { js: 0, timers: 0, longTasks: [] };
   window.__perf = perf;
   const raf = window.requestAnimationFrame.bind(window);
   window.requestAnimationFrame = (cb) => raf((ts) => { const t0 = performance.now(); try { cb(ts); } finally { perf.js += performance.now() - t0; } });
+  for (const name of ['setInterval', 'setTimeout']) {
+    const orig = window[name].bind(window);
+    window[name] = (cb, ms, ...args) => orig(typeof cb === 'function' ? (...a) => { const t0 = performance.now(); try { cb(...a); } finally { const d = performance.now() - t0; perf.js += d; perf.timers += d; } } : cb, ms, ...args);
+  }
   const desc = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
   Object.defineProperty(WebSocket.prototype, 'onmessage', {
     set(fn) { desc.set.call(this, fn && ((ev) => { const t0 = performance.now(); try { fn.call(this, ev); } finally { perf.js += performance.now() - t0; } })); },
@@ -165,15 +169,15 @@ it.skipIf(skip !== null)(
       // TaskDuration is wall time of the main thread's tasks (it grows when other processes take the
       // CPU away mid-task); ThreadTime is the main thread's CPU time, steadier on a busy machine.
       const KINDS = ['TaskDuration', 'ThreadTime', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration'] as const;
-      const read = async (): Promise<{ seq: number; js: number; m: Record<string, number> }> => {
+      const read = async (): Promise<{ seq: number; js: number; timers: number; m: Record<string, number> }> => {
         const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
         const m: Record<string, number> = {};
         for (const k of KINDS) m[k] = (metrics.find((x) => x.name === k)?.value ?? 0) * 1000;
-        const p = await page.evaluate(() => ({ seq: (window as any).procpulse.client.lastSeq as number, js: (window as any).__perf.js as number }));
+        const p = await page.evaluate(() => ({ seq: (window as any).procpulse.client.lastSeq as number, js: (window as any).__perf.js as number, timers: (window as any).__perf.timers as number }));
         return { ...p, m };
       };
 
-      const perTick: Record<string, number[]> = { js: [] };
+      const perTick: Record<string, number[]> = { js: [], timers: [] };
       for (const k of KINDS) perTick[k] = [];
       let last = await read();
       const interval = (parseWindowMs(INTERVAL) ?? 1000) * 0.97;
@@ -185,6 +189,7 @@ it.skipIf(skip !== null)(
         const n = now.seq - last.seq; // server messages since the last reading (one delta per tick)
         for (const k of KINDS) perTick[k]!.push(((now.m[k] as number) - (last.m[k] as number)) / n);
         perTick.js!.push((now.js - last.js) / n);
+        perTick.timers!.push((now.timers - last.timers) / n);
         last = now;
       }
       const perTickTask = perTick.TaskDuration as number[];
@@ -207,6 +212,7 @@ it.skipIf(skip !== null)(
         main_thread_task_ms_per_tick: { median: quantile(perTickTask, 0.5), p99: quantile(perTickTask, 0.99), max: Math.max(...perTickTask), n: perTickTask.length },
         main_thread_cpu_ms_per_tick: { median: quantile(perTick.ThreadTime!, 0.5), p99: quantile(perTick.ThreadTime!, 0.99), max: Math.max(...perTick.ThreadTime!) },
         app_js_ms_per_tick: { median: quantile(perTickJs, 0.5), p99: quantile(perTickJs, 0.99), max: Math.max(...perTickJs) },
+        app_timers_ms_per_tick: { median: quantile(perTick.timers!, 0.5), p99: quantile(perTick.timers!, 0.99) },
         chrome_script_ms_per_tick: { median: quantile(perTick.ScriptDuration!, 0.5), p99: quantile(perTick.ScriptDuration!, 0.99) },
         layout_ms_per_tick: { median: quantile(perTick.LayoutDuration!, 0.5), p99: quantile(perTick.LayoutDuration!, 0.99) },
         style_ms_per_tick: { median: quantile(perTick.RecalcStyleDuration!, 0.5), p99: quantile(perTick.RecalcStyleDuration!, 0.99) },
@@ -217,6 +223,7 @@ it.skipIf(skip !== null)(
       console.log(`  main-thread task time per tick: ${summary(perTickTask)}`);
       console.log(`  main-thread CPU time per tick:  ${summary(perTick.ThreadTime!)}`);
       console.log(`  app JavaScript per tick:        ${summary(perTickJs)}`);
+      console.log(`  of which timers:                ${summary(perTick.timers!)}`);
       console.log(`  of which Chrome counts script ${quantile(perTick.ScriptDuration!, 0.5).toFixed(2)} ms, style ${quantile(perTick.RecalcStyleDuration!, 0.5).toFixed(2)} ms, layout ${quantile(perTick.LayoutDuration!, 0.5).toFixed(2)} ms (medians)`);
       console.log(`  one reading by this script costs ${readingCost.toFixed(2)} ms of main-thread time (included above, once per tick)`);
       console.log(`  long tasks (> 50 ms):           ${longTasks.length}`);

@@ -9,6 +9,7 @@ import { GHOST_MS, type Store } from '../state/store';
 import { shownRows, sortShown, type ShownRow } from '../state/table';
 import { formatBytes, formatCount, formatNumber } from '../util/format';
 import { h, setClass, setText } from './dom';
+import { canvasMeasure, TextFitter } from './fit';
 
 interface Column {
   key: SortKey;
@@ -55,6 +56,8 @@ interface RowEl {
   opacity: string;
   /** ROW_FLAGS bits last set as classes. */
   flags: number;
+  /** The table's fit generation its texts were cut for (column widths, fonts). */
+  fit: number;
 }
 
 /** Classes a row can carry, as bits. */
@@ -95,6 +98,16 @@ export class ProcessTable {
   private countText = '';
   private cores = 0;
   private cursor: number | null = null;
+  /**
+   * Cells are not clipped (a clip per cell made every frame's paint and layerization walk ~700
+   * clip nodes): texts are cut to their column's width here instead, with an ellipsis. Content
+   * widths per column (px) come from the header cells, which share the rows' grid tracks; fonts
+   * per column from the first row's cells. `fitGen` changes when either does.
+   */
+  private readonly fitter = new TextFitter(canvasMeasure());
+  private colWidths: number[] = [];
+  private fonts: { cells: string[]; kthreadName: string; cmd: string; cmdGap: number } | null = null;
+  private fitGen = 0;
   private lastCursorIndex = 0;
 
   constructor(store: Store, cb: TableCallbacks) {
@@ -170,6 +183,7 @@ export class ProcessTable {
     });
     new ResizeObserver((entries) => {
       for (const e of entries) this.viewHeight = e.contentRect.height;
+      this.readWidths(); // layout is up to date in a ResizeObserver callback: reading is free
       this.store.mark('table');
     }).observe(this.viewport);
   }
@@ -260,6 +274,37 @@ export class ProcessTable {
     return Math.min(this.lastCursorIndex, this.rows.length - 1);
   }
 
+  /** Content width of each column, read from the header cells (same grid tracks as the rows). */
+  private readWidths(): void {
+    const widths = COLUMNS.map((c) => {
+      const th = this.headCells.get(c.key);
+      if (!th) return 0;
+      const cs = getComputedStyle(th);
+      return th.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    });
+    if (widths.some((w, i) => w !== this.colWidths[i])) {
+      this.colWidths = widths;
+      this.fitGen++;
+    }
+  }
+
+  /** Fonts of the cells, the name and the command line, as canvas font strings. */
+  private readFonts(slot: RowEl): void {
+    const font = (el: Element, style?: string): string => {
+      const cs = getComputedStyle(el);
+      return `${style ?? cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+    };
+    const nameEl = slot.cells[1] as HTMLElement;
+    const cmdEl = (slot.textNodes[COLUMNS.length] as Text).parentElement as HTMLElement;
+    this.fonts = {
+      cells: slot.cells.map((el) => font(el, 'normal')),
+      kthreadName: font(nameEl, 'italic'),
+      cmd: font(cmdEl, 'normal'),
+      cmdGap: parseFloat(getComputedStyle(cmdEl).marginLeft) || 0,
+    };
+    this.fitGen++;
+  }
+
   private makeRow(): RowEl {
     const el = h('div.prow', { role: 'row' });
     const cells: HTMLElement[] = [];
@@ -299,6 +344,7 @@ export class ProcessTable {
       title: '',
       opacity: '',
       flags: 0,
+      fit: -1,
     };
   }
 
@@ -362,6 +408,12 @@ export class ProcessTable {
       slot.el.style.display = 'none';
       delete slot.el.dataset.pid;
     }
+    if (!this.fonts && slots[0]) this.readFonts(slots[0]);
+    if (this.colWidths.length === 0) this.readWidths();
+    const fonts = this.fonts;
+    const widths = this.colWidths;
+    const fitter = this.fitter;
+    const fitGen = this.fitGen;
     const cursorIdx = this.cursorIndex();
     const now = Date.now();
     const cores = Math.max(1, s.hello?.cpu_count ?? 1);
@@ -406,19 +458,43 @@ export class ProcessTable {
         if (changed & 8) el.setAttribute('aria-selected', String(isCursor));
         slot.flags = flags;
       }
-      if (!allChanged && slot.row === r && !changes.has(pid)) continue;
+      if (!allChanged && slot.row === r && slot.fit === fitGen && !changes.has(pid)) continue;
+      const refit = slot.fit !== fitGen;
+      slot.fit = fitGen;
       slot.row = r;
       const title = r.cmdline ?? '';
       if (slot.title !== title) el.title = slot.title = title;
       const texts = slot.texts;
       const nodes = slot.textNodes;
+      // texts[] holds the uncut texts, so a value is cut again only when it or the widths changed.
       for (let c = 0; c < COLUMNS.length; c++) {
+        if (c === 1) continue; // the name and command line: below
         const col = COLUMNS[c] as Column;
         const text = shown.ghost && col.key === 'status' ? 'exited' : col.cell(r);
-        if (texts[c] !== text) (nodes[c] as Text).data = texts[c] = text;
+        if (texts[c] === text && !refit) continue;
+        texts[c] = text;
+        (nodes[c] as Text).data = fonts ? fitter.fit(text, fonts.cells[c] as string, (widths[c] as number) - 1) : text;
       }
+      const name = r.name ?? '';
       const cmd = r.cmdline && r.cmdline !== r.name ? r.cmdline : '';
-      if (texts[COLUMNS.length] !== cmd) (nodes[COLUMNS.length] as Text).data = texts[COLUMNS.length] = cmd;
+      // The name gets the room it needs, the command line what is left after it (kernel threads'
+      // names are italic: another font, so the flag is part of what was cut).
+      const nameKey = r.kernel_thread === true ? `k${name}` : `u${name}`;
+      if (texts[1] !== nameKey || texts[COLUMNS.length] !== cmd || refit) {
+        texts[1] = nameKey;
+        texts[COLUMNS.length] = cmd;
+        let nameText = name;
+        let cmdText = cmd;
+        if (fonts) {
+          const nameFont = r.kernel_thread === true ? fonts.kthreadName : (fonts.cells[1] as string);
+          const room = (widths[1] as number) - 1;
+          nameText = fitter.fit(name, nameFont, room);
+          const left = room - fitter.width(nameFont, nameText) - fonts.cmdGap;
+          cmdText = cmd === '' || nameText !== name || left <= 0 ? '' : fitter.fit(cmd, fonts.cmd, left);
+        }
+        (nodes[1] as Text).data = nameText;
+        (nodes[COLUMNS.length] as Text).data = cmdText;
+      }
       const cpuP = Math.min(100, Math.round((r.cpu_percent ?? 0) / cores));
       if (slot.cpuP !== cpuP) {
         slot.cpuP = cpuP;
