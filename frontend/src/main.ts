@@ -11,7 +11,8 @@ import { EmbedView, parseEmbedParams } from './views/embed';
 import { applyTheme, storedTheme } from './views/theme';
 
 function startApp(root: HTMLElement): Store {
-  const client = new ProcpulseClient();
+  // One timer a second for the whole page: the store's tick drives the client's idle check.
+  const client = new ProcpulseClient({ ownTimer: false });
   const store = new Store(client);
   const url = parseUrl(location.search);
   store.windowSec = url.windowSec;
@@ -60,14 +61,17 @@ function startApp(root: HTMLElement): Store {
   client.subscribeAlerts();
   store.pushTableQuery();
   client.connect();
-  setInterval(() => store.tick(), 1000);
+  setInterval(() => {
+    client.tick();
+    store.tick();
+  }, 1000);
   return store;
 }
 
 function startEmbed(root: HTMLElement): Store {
   const params = parseEmbedParams(location.search);
   document.documentElement.classList.add('embedded');
-  const client = new ProcpulseClient();
+  const client = new ProcpulseClient({ ownTimer: false });
   const store = new Store(client);
   store.windowSec = params.windowSec;
   store.theme = params.theme;
@@ -79,7 +83,10 @@ function startEmbed(root: HTMLElement): Store {
   // even while the watched processes do not change.
   client.subscribeSystem();
   client.connect();
-  setInterval(() => store.tick(), 1000);
+  setInterval(() => {
+    client.tick();
+    store.tick();
+  }, 1000);
   return store;
 }
 

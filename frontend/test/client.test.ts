@@ -232,6 +232,24 @@ describe('ProcpulseClient', () => {
     expect(client.status.state).toBe('reconnecting');
   });
 
+  it('with ownTimer: false it starts no timer; tick() does the idle check', async () => {
+    const client = new ProcpulseClient({ url: 'ws://test/ws', WebSocket: FakeSocket, random: () => 0.5, ownTimer: false });
+    client.connect();
+    const sock = FakeSocket.last();
+    sock.open();
+    sock.receive(hello());
+    await flushMicrotasks();
+    sock.takeSent();
+    vi.advanceTimersByTime(25000); // no timer of its own: silence goes unnoticed
+    expect(sock.takeSent()).toEqual([]);
+    expect(client.status.state).toBe('live');
+    client.tick(); // 25 s of silence: more than twice idleMs
+    expect(sock.closed?.code).toBe(4000);
+    expect(client.status.state).toBe('reconnecting');
+    client.close();
+    client.tick(); // closed: nothing to check, no error
+  });
+
   it('ends a subscription on gone and calls the listener without a record', async () => {
     const { client, ws } = setup();
     const seen: (number | undefined)[] = [];
