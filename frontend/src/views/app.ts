@@ -65,7 +65,7 @@ export class App {
     this.el = h(
       'div.app',
       {},
-      h('header.topbar', {}, h('span.brand', {}, h('span.logo', { 'aria-hidden': 'true' }), 'procpulse'), this.hostEl, this.summaryEl, h('span.spacer'), this.badge.el, this.conn.el, this.themeBtn),
+      h('header.topbar', {}, h('span.brand', {}, h('span.logo', { 'aria-hidden': 'true' }), 'procpulse'), this.hostEl, h('span.summary-box', {}, this.summaryEl), this.badge.el, this.conn.el, this.themeBtn),
       h('main.layout', {}, this.table.el, h('section.side-pane', {}, this.tabs, this.viewBox)),
       h('div.toast-stack', {}, this.alertToasts.el, this.errors.el),
     );
