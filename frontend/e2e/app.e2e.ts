@@ -233,7 +233,8 @@ describe.skipIf(skip !== null)('web app against the real server', () => {
     });
     const toast = page.locator('.toast[data-code="rate_limited"]').first();
     await toast.waitFor({ timeout: 10000 });
-    expect(await toast.locator('.toast-title').textContent()).toMatch(/^Too many requests \(×\d+\)$/); // counted, not stacked
+    // Counted, not stacked (the replies may arrive over a few frames: the first can show alone).
+    await expect.poll(() => toast.locator('.toast-title').textContent(), { timeout: 5000 }).toMatch(/^Too many requests \(×\d+\)$/);
     expect(await page.locator('.toast').count()).toBe(1);
     await shot(page, '10-error');
     await toast.locator('.close').click();

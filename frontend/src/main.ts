@@ -4,6 +4,7 @@
  */
 import './styles.css';
 import { ProcpulseClient } from './net/client';
+import { SecondClock } from './state/clock';
 import { Store } from './state/store';
 import { formatUrl, parseHashRoute, parseUrl, type UrlState } from './state/url';
 import { App } from './views/app';
@@ -61,11 +62,18 @@ function startApp(root: HTMLElement): Store {
   client.subscribeAlerts();
   store.pushTableQuery();
   client.connect();
-  setInterval(() => {
+  startClock(client, store);
+  return store;
+}
+
+/** The page's once-a-second chores, run with the server's messages while they flow. */
+function startClock(client: ProcpulseClient, store: Store): void {
+  const clock = new SecondClock(() => {
     client.tick();
     store.tick();
-  }, 1000);
-  return store;
+  });
+  client.on('message', () => clock.poke());
+  clock.start();
 }
 
 function startEmbed(root: HTMLElement): Store {
@@ -83,10 +91,7 @@ function startEmbed(root: HTMLElement): Store {
   // even while the watched processes do not change.
   client.subscribeSystem();
   client.connect();
-  setInterval(() => {
-    client.tick();
-    store.tick();
-  }, 1000);
+  startClock(client, store);
   return store;
 }
 
