@@ -8,65 +8,65 @@ describe('SecondClock', () => {
   });
   afterEach(() => vi.useRealTimers());
 
-  it('runs with the messages while they come every second, and no timer fires', () => {
-    let runs = 0;
-    const clock = new SecondClock(() => runs++);
+  /** A started clock and how often it ran. */
+  function started(): { clock: SecondClock; runs: () => number } {
+    let n = 0;
+    const clock = new SecondClock(() => n++);
     clock.start();
+    return { clock, runs: () => n };
+  }
+
+  it('runs with the messages while they come every second, and no timer fires', () => {
+    const { clock, runs } = started();
     for (let i = 1; i <= 10; i++) {
       vi.advanceTimersByTime(1000); // the fallback (1250 ms) is re-armed each run: never due
       clock.poke();
-      expect(runs).toBe(i);
+      expect(runs()).toBe(i);
     }
     expect(vi.getTimerCount()).toBe(1); // the fallback, pending
   });
 
   it('runs once a second, not once a message, when messages come faster', () => {
-    let runs = 0;
-    const clock = new SecondClock(() => runs++);
-    clock.start();
+    const { clock, runs } = started();
     for (let i = 0; i < 20; i++) {
       vi.advanceTimersByTime(250);
       clock.poke();
     }
-    expect(runs).toBe(5);
+    expect(runs()).toBe(5);
   });
 
   it('a message a little early (jitter) still runs it', () => {
-    let runs = 0;
-    const clock = new SecondClock(() => runs++);
-    clock.start();
+    const { clock, runs } = started();
     vi.advanceTimersByTime(960);
     clock.poke();
-    expect(runs).toBe(1);
+    expect(runs()).toBe(1);
     vi.advanceTimersByTime(900);
     clock.poke();
-    expect(runs).toBe(1);
+    expect(runs()).toBe(1);
   });
 
   it('the timer takes over when messages stop, then keeps a one-second period', () => {
-    let runs = 0;
-    const clock = new SecondClock(() => runs++);
-    clock.start();
+    const { clock, runs } = started();
     vi.advanceTimersByTime(1000);
     clock.poke();
-    expect(runs).toBe(1);
+    expect(runs()).toBe(1);
     vi.advanceTimersByTime(1249);
-    expect(runs).toBe(1);
+    expect(runs()).toBe(1);
     vi.advanceTimersByTime(1); // period + grace after the last run
-    expect(runs).toBe(2);
+    expect(runs()).toBe(2);
     vi.advanceTimersByTime(1000);
-    expect(runs).toBe(3);
+    expect(runs()).toBe(3);
     vi.advanceTimersByTime(3000);
-    expect(runs).toBe(6);
+    expect(runs()).toBe(6);
     // Messages again: they run it, and the timer steps back.
     vi.advanceTimersByTime(500);
     clock.poke(); // 500 ms after the last run: not yet
-    expect(runs).toBe(6);
+    expect(runs()).toBe(6);
     vi.advanceTimersByTime(500); // the timer's run
-    expect(runs).toBe(7);
+    expect(runs()).toBe(7);
     vi.advanceTimersByTime(990);
     clock.poke();
-    expect(runs).toBe(8);
+    expect(runs()).toBe(8);
   });
 
   it('keeps going when the chores throw', () => {
