@@ -4,9 +4,11 @@
  * The page has once-a-second chores (age faded rows and notices, the client's idle check). Run on
  * a timer they cost a task a second on top of the one each server message costs (~0.3 ms of main
  * thread each on the 2-vCPU test machine). Here they run inside the message handling instead:
- * `poke()` on each message runs them when a second has passed. A fallback timer, re-armed each
- * time they run, takes over when messages stop (slow intervals, a lost connection), so they never
- * stop for longer than `periodMs + graceMs`.
+ * `poke()` on each message runs them when a second has passed. A fallback timer, due `periodMs +
+ * graceMs` after each run whoever ran it, runs them when messages stop (slow intervals, a lost
+ * connection): then every `periodMs + graceMs`. When messages come back, the first one a period
+ * after the timer's last run takes over again (a timer due a full period after its own run would
+ * stay ahead of the messages for good: each would find less than a period since the last run).
  */
 export interface ClockTimers {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -37,7 +39,7 @@ export class SecondClock {
 
   start(): void {
     this.last = this.now();
-    this.arm(this.periodMs + this.graceMs);
+    this.arm();
   }
 
   stop(): void {
@@ -54,18 +56,15 @@ export class SecondClock {
   private run(): void {
     this.last = this.now();
     // Re-armed first, so an exception in fn does not stop the clock.
-    this.arm(this.periodMs + this.graceMs);
+    this.arm();
     this.fn();
   }
 
-  private arm(ms: number): void {
+  private arm(): void {
     if (this.timer !== null) this.timers.clearTimeout(this.timer);
     this.timer = this.timers.setTimeout(() => {
       this.timer = null;
-      this.last = this.now();
-      // No messages: from now on the timer itself keeps the period.
-      this.arm(this.periodMs);
-      this.fn();
-    }, ms);
+      this.run();
+    }, this.periodMs + this.graceMs);
   }
 }
