@@ -72,7 +72,9 @@ function startClock(client: ProcpulseClient, store: Store): void {
     client.tick();
     store.tick();
   });
-  client.on('message', () => clock.poke());
+  // After the message is applied (a microtask, in the same task): the chores see the new state,
+  // and the idle check never judges a resync stuck on the very message that completes it.
+  client.on('message', () => queueMicrotask(() => clock.poke()));
   clock.start();
 }
 

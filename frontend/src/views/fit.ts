@@ -24,6 +24,11 @@ export class TextFitter {
     this.measure = measure;
   }
 
+  /** Forgets every measured width (the screen's pixel density changed, say). */
+  clear(): void {
+    this.widths.clear();
+  }
+
   /** Width of `text` in `font`, cached. */
   width(font: string, text: string): number {
     if (text === '') return 0;
@@ -68,13 +73,43 @@ function cut(text: string, n: number): string {
   return text.slice(0, n);
 }
 
-/** Measures with a 2D canvas (no layout, no DOM): what the browser app uses. */
+const DIGITS = /[0-9]/g;
+
+/**
+ * Measures with a 2D canvas: what the browser app uses. The page draws digits with
+ * `font-variant-numeric: tabular-nums`, which a canvas cannot: where a font's default digits are
+ * proportional (SF Pro, Inter) a canvas would measure "1111" narrower than it is drawn. So digits
+ * are measured as '0' and each is then given the tabular width, read once per font from the DOM
+ * (one forced layout per font, on first use).
+ */
 export function canvasMeasure(): Measure {
   const ctx = document.createElement('canvas').getContext('2d');
-  if (!ctx) return (_font, text) => text.length * 8; // no canvas: an overestimate, cuts early
+  if (!ctx) return (_font, text) => text.length * 16; // no canvas (tests without a browser): cuts early
   let current = '';
+  const digitExtra = new Map<string, number>(); // per font: tabular digit width - canvas '0' width
+  const extra = (font: string): number => {
+    let d = digitExtra.get(font);
+    if (d === undefined) {
+      const probe = document.createElement('span');
+      probe.style.cssText = 'position:absolute;visibility:hidden;white-space:pre;font-variant-numeric:tabular-nums';
+      probe.style.font = font;
+      probe.textContent = '0123456789';
+      document.body.append(probe);
+      const tabular = probe.getBoundingClientRect().width / 10;
+      probe.remove();
+      d = Math.max(0, tabular - ctx.measureText('0').width);
+      digitExtra.set(font, d);
+    }
+    return d;
+  };
   return (font, text) => {
     if (font !== current) ctx.font = current = font;
-    return ctx.measureText(text).width;
+    let digits = 0;
+    const zeroed = text.replace(DIGITS, () => {
+      digits++;
+      return '0';
+    });
+    const w = ctx.measureText(zeroed).width;
+    return digits ? w + digits * extra(font) : w;
   };
 }

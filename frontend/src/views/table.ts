@@ -47,7 +47,7 @@ export function barPercent(v: number): number {
   return Math.min(100, Math.round(v / BAR_STEP) * BAR_STEP);
 }
 const OVERSCAN = 8;
-/** The CPU and memory bars move in steps of this many percent (under a pixel in their cells). */
+/** The CPU and memory bars move in steps of this many percent (about a pixel in their cells). */
 const BAR_STEP = 2;
 
 interface RowEl {
@@ -70,6 +70,14 @@ interface RowEl {
   flags: number;
   /** The table's fit generation its texts were cut for (column widths, fonts). */
   fit: number;
+}
+
+/**
+ * The width a text may take in a column: a pixel and 2 % less than the column, for what a canvas
+ * measures differently from what the page draws (zoom, display scaling, rounding).
+ */
+function room(width: number): number {
+  return width * 0.98 - 1;
 }
 
 /** Classes a row can carry, as bits. */
@@ -193,6 +201,20 @@ export class ProcessTable {
       else this.cb.open(pid);
       this.store.mark('table');
     });
+    // A new pixel density (another screen, zoom) can change drawn widths without resizing anything.
+    const watchDensity = (): void => {
+      matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`).addEventListener(
+        'change',
+        () => {
+          this.fitter.clear();
+          this.fitGen++;
+          this.store.mark('table');
+          watchDensity();
+        },
+        { once: true },
+      );
+    };
+    if (typeof matchMedia === 'function') watchDensity();
     new ResizeObserver((entries) => {
       for (const e of entries) this.viewHeight = e.contentRect.height;
       this.readWidths(); // layout is up to date in a ResizeObserver callback: reading is free
@@ -485,7 +507,7 @@ export class ProcessTable {
         const text = shown.ghost && col.key === 'status' ? 'exited' : col.cell(r);
         if (texts[c] === text && !refit) continue;
         texts[c] = text;
-        (nodes[c] as Text).data = fonts ? fitter.fit(text, fonts.cells[c] as string, (widths[c] as number) - 1) : text;
+        (nodes[c] as Text).data = fonts ? fitter.fit(text, fonts.cells[c] as string, room(widths[c] as number)) : text;
       }
       const name = r.name ?? '';
       const cmd = r.cmdline && r.cmdline !== r.name ? r.cmdline : '';
@@ -499,9 +521,9 @@ export class ProcessTable {
         let cmdText = cmd;
         if (fonts) {
           const nameFont = r.kernel_thread === true ? fonts.kthreadName : (fonts.cells[1] as string);
-          const room = (widths[1] as number) - 1;
-          nameText = fitter.fit(name, nameFont, room);
-          const left = room - fitter.width(nameFont, nameText) - fonts.cmdGap;
+          const nameRoom = room(widths[1] as number);
+          nameText = fitter.fit(name, nameFont, nameRoom);
+          const left = nameRoom - fitter.width(nameFont, nameText) - fonts.cmdGap;
           cmdText = cmd === '' || nameText !== name || left <= 0 ? '' : fitter.fit(cmd, fonts.cmd, left);
         }
         (nodes[1] as Text).data = nameText;
