@@ -12,7 +12,7 @@ import { EmbedView, parseEmbedParams } from './views/embed';
 import { applyTheme, storedTheme } from './views/theme';
 
 function startApp(root: HTMLElement): Store {
-  // One timer a second for the whole page: the store's tick drives the client's idle check.
+  // No timer of the client's own: the page's SecondClock (startClock) drives its idle check.
   const client = new ProcpulseClient({ ownTimer: false });
   const store = new Store(client);
   const url = parseUrl(location.search);

@@ -36,6 +36,9 @@ const COLUMNS: Column[] = [
 ];
 
 export const ROW_HEIGHT = 22;
+const OVERSCAN = 8;
+/** The CPU and memory bars move in steps of this many percent (about a pixel in their cells). */
+const BAR_STEP = 2;
 
 /**
  * A bar's width in percent, in BAR_STEP steps. A bar's width is a style: each change restyles the
@@ -46,9 +49,6 @@ export function barPercent(v: number): number {
   if (!(v > 0)) return 0;
   return Math.min(100, Math.round(v / BAR_STEP) * BAR_STEP);
 }
-const OVERSCAN = 8;
-/** The CPU and memory bars move in steps of this many percent (about a pixel in their cells). */
-const BAR_STEP = 2;
 
 interface RowEl {
   el: HTMLDivElement;

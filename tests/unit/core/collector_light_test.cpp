@@ -113,16 +113,22 @@ BOOST_AUTO_TEST_CASE(a_change_of_stat_rss_or_vsz_makes_a_full_read) {
     light_tree t(10);
     t.sweep(0);
     t.sweep(1); // light
-    t.p.resident = 450;
-    t.p.shared = 190;
-    t.tree.write(t.p);
-    auto s2 = t.sweep(2);
+    // Changes the process's files as `edit` says, then sweeps.
+    auto sweep_after = [&t](int i, auto edit) {
+        edit(t.p);
+        t.tree.write(t.p);
+        return t.sweep(i);
+    };
+    auto s2 = sweep_after(2, [](auto& p) {
+        p.resident = 450;
+        p.shared = 190;
+    });
     BOOST_TEST(s2.rss == 450u * 4096);
     BOOST_TEST(*s2.shared == 190u * 4096);
-    t.p.size = 1200;
-    t.p.shared = 180;
-    t.tree.write(t.p);
-    auto s3 = t.sweep(3);
+    auto s3 = sweep_after(3, [](auto& p) {
+        p.size = 1200;
+        p.shared = 180;
+    });
     BOOST_TEST(s3.vms == 1200u * 4096);
     BOOST_TEST(*s3.shared == 180u * 4096);
     t.p.shared = 170; // statm only: waits for the process's full read
