@@ -24,12 +24,15 @@ using procfs::read_status;
 struct collector::tracked_process {
     process_key key;
     procfs::pid_dir dir;
-    std::string comm; // cmdline is re-read when the name changes (exec)
+    std::string comm; // comm of the last cmdline read
+    std::string name; // comm, extended from cmdline[0] as psutil does (15+ characters)
     std::shared_ptr<const std::string> cmdline;
+    std::string cmdline_raw; // the cmdline file as last read (a changed file is re-parsed)
+    std::int64_t detail_ns = 0; // when statm and status were last read (light sweeps keep them)
     std::int64_t prev_steady_ns = 0;
     std::uint64_t prev_cpu_ticks = 0, prev_minflt = 0, prev_majflt = 0;
     std::optional<std::uint64_t> prev_read_bytes, prev_write_bytes;
-    std::int64_t prev_io_ns = 0; // when io was last read (light sweeps skip it)
+    std::optional<procfs::pid_io> prev_io; // all io counters of the previous read (idle test)
     std::int64_t prev_threads = 0;
     char prev_state = '?';
     std::int64_t prev_stat_rss = 0; // stat's own RSS and VSZ at the previous sweep: a change
@@ -91,6 +94,13 @@ void copy_detail(const process_sample& from, process_sample& to) {
     to.rss = from.rss, to.vms = from.vms, to.memory_percent = from.memory_percent;
 }
 
+/** Whether two readings of io show no activity in between. */
+bool same_counters(const procfs::pid_io& a, const procfs::pid_io& b) {
+    return a.rchar == b.rchar && a.wchar == b.wchar && a.syscr == b.syscr && a.syscw == b.syscw &&
+           a.read_bytes == b.read_bytes && a.write_bytes == b.write_bytes &&
+           a.cancelled_write_bytes == b.cancelled_write_bytes;
+}
+
 double seconds_between(std::int64_t a_ns, std::int64_t b_ns) {
     return static_cast<double>(b_ns - a_ns) / 1e9;
 }
@@ -116,7 +126,9 @@ bool collector::sample_process(int pid, tracked_process& t, const sample_time& a
         t.has_prev = false;
         t.reported = 0;
         t.cmdline.reset();
+        t.cmdline_raw.clear();
         t.comm.clear();
+        t.prev_io.reset();
     }
     t.key = key;
 
@@ -149,67 +161,104 @@ bool collector::sample_process(int pid, tracked_process& t, const sample_time& a
 
     const auto page = static_cast<std::uint64_t>(opts_.page_size);
     const std::uint64_t cpu_ticks = st->utime + st->stime;
-    const bool quiet = opts_.full_read_every > 0 && !focus && t.has_prev &&
-                       // Every Nth sweep reads everything, each process at its own phase.
-                       (seq_ + static_cast<std::uint64_t>(pid)) %
-                               static_cast<std::uint64_t>(opts_.full_read_every) !=
-                           0 &&
-                       cpu_ticks == t.prev_cpu_ticks && st->minflt == t.prev_minflt &&
-                       st->majflt == t.prev_majflt && st->num_threads == t.prev_threads &&
-                       st->state == t.prev_state && t.comm == st->comm &&
-                       st->rss == t.prev_stat_rss && st->vsize == t.prev_vsize;
+    bool quiet = opts_.full_read_every > 0 && !focus && t.has_prev &&
+                 // Every Nth sweep reads everything, each process at its own phase.
+                 (seq_ + static_cast<std::uint64_t>(pid)) %
+                         static_cast<std::uint64_t>(opts_.full_read_every) !=
+                     0 &&
+                 cpu_ticks == t.prev_cpu_ticks && st->minflt == t.prev_minflt &&
+                 st->majflt == t.prev_majflt && st->num_threads == t.prev_threads &&
+                 st->state == t.prev_state && t.comm == st->comm &&
+                 st->rss == t.prev_stat_rss && st->vsize == t.prev_vsize;
     t.prev_stat_rss = st->rss;
     t.prev_vsize = st->vsize;
+
+    // io on every sweep: a process can read and write much with too little CPU to show a tick
+    // in stat, and its byte rates must be measured, never assumed 0. Any change of its counters
+    // (or of their readability) makes this sweep a full read.
+    read_status io_s = t.dir.read(pid_file::io, buf_);
+    std::optional<procfs::pid_io> io;
+    if (io_s == read_status::ok) io = procfs::parse_pid_io(buf_);
+    if (quiet && (io.has_value() != t.prev_io.has_value() || (io && !same_counters(*io, *t.prev_io))))
+        quiet = false;
+    if (!io) {
+        // A missing io file (no task I/O accounting) is unavailable, not zero. ENOENT here is a
+        // problem to report (once) while the process itself still reads; else it exited mid-read.
+        std::string probe;
+        if (io_s == read_status::gone && t.dir.read(pid_file::stat, probe) == read_status::ok)
+            io_s = read_status::error;
+    }
+
     if (quiet) {
-        // Light sweep: memory and the rest as last read from statm, status and io. RSS and VMS
-        // are not taken from stat: its RSS is the kernel's per-CPU approximation and statm's
-        // the exact sum, and an idle process's figure would flip between the two. Any change of
-        // stat's own RSS or VSZ makes the sweep a full read instead.
+        // Light sweep: memory and the rest as last read from statm and status. RSS and VMS are
+        // not taken from stat: its RSS is the kernel's per-CPU approximation and statm's the
+        // exact sum, and an idle process's figure would flip between the two. Any change of
+        // stat's own RSS or VSZ makes the sweep a full read instead. Their age is reported.
         copy_detail(t.detail, out);
         out.cmdline = t.cmdline;
-        const double dt = seconds_between(t.prev_steady_ns, at.steady_ns);
-        out.cpu_percent = cpu_percent(t.prev_cpu_ticks, cpu_ticks, opts_.clk_tck, dt);
-        out.minor_faults_per_sec = counter_rate(t.prev_minflt, st->minflt, dt);
-        out.major_faults_per_sec = counter_rate(t.prev_majflt, st->majflt, dt);
-        if (out.read_bytes) out.read_bytes_per_sec = 0.0, out.write_bytes_per_sec = 0.0;
-        t.prev_steady_ns = at.steady_ns;
-        return true;
-    }
-    s = t.dir.read(pid_file::statm, buf_);
-    std::optional<procfs::pid_statm> sm;
-    if (s == read_status::ok) sm = procfs::parse_pid_statm(buf_);
-    if (sm) {
-        out.vms = sm->size * page;
-        out.rss = sm->resident * page;
-        out.shared = sm->shared * page;
-        out.text = sm->text * page;
-        out.data = sm->data * page;
+        out.name = t.name;
+        out.detail_age = seconds_between(t.detail_ns, at.steady_ns);
     } else {
-        if (s == read_status::gone) return false;
-        note(pid_file::statm, s == read_status::ok ? read_status::error : s);
-        out.vms = st->vsize;
-        out.rss = st->rss > 0 ? static_cast<std::uint64_t>(st->rss) * page : 0;
-    }
-    out.memory_percent = mem_total > 0 ? static_cast<double>(out.rss) / mem_total * 100.0 : 0;
-
-    s = t.dir.read(pid_file::status, buf_);
-    std::optional<procfs::pid_status> ps;
-    if (s == read_status::ok) ps = procfs::parse_pid_status(buf_);
-    if (ps) {
-        out.uid = ps->uid_real;
-        out.username = user_name(ps->uid_real);
-        if (ps->has_ctxt) {
-            out.ctx_switches_voluntary = ps->voluntary_ctxt_switches;
-            out.ctx_switches_involuntary = ps->nonvoluntary_ctxt_switches;
+        s = t.dir.read(pid_file::statm, buf_);
+        std::optional<procfs::pid_statm> sm;
+        if (s == read_status::ok) sm = procfs::parse_pid_statm(buf_);
+        if (sm) {
+            out.vms = sm->size * page;
+            out.rss = sm->resident * page;
+            out.shared = sm->shared * page;
+            out.text = sm->text * page;
+            out.data = sm->data * page;
+        } else {
+            if (s == read_status::gone) return false;
+            note(pid_file::statm, s == read_status::ok ? read_status::error : s);
+            out.vms = st->vsize;
+            out.rss = st->rss > 0 ? static_cast<std::uint64_t>(st->rss) * page : 0;
         }
-    } else {
-        if (s == read_status::gone) return false;
-        note(pid_file::status, s == read_status::ok ? read_status::error : s);
+        out.memory_percent =
+            mem_total > 0 ? static_cast<double>(out.rss) / mem_total * 100.0 : 0;
+
+        s = t.dir.read(pid_file::status, buf_);
+        std::optional<procfs::pid_status> ps;
+        if (s == read_status::ok) ps = procfs::parse_pid_status(buf_);
+        if (ps) {
+            out.uid = ps->uid_real;
+            out.username = user_name(ps->uid_real);
+            if (ps->has_ctxt) {
+                out.ctx_switches_voluntary = ps->voluntary_ctxt_switches;
+                out.ctx_switches_involuntary = ps->nonvoluntary_ctxt_switches;
+            }
+        } else {
+            if (s == read_status::gone) return false;
+            note(pid_file::status, s == read_status::ok ? read_status::error : s);
+        }
+
+        // cmdline on every full read: a process may rewrite its argv in place (postgres, nginx,
+        // sshd) or exec keeping its name. An unchanged file keeps its parsed string.
+        s = t.dir.read(pid_file::cmdline, buf_);
+        if (s == read_status::ok) {
+            if (!t.cmdline || buf_ != t.cmdline_raw) {
+                auto args = procfs::parse_pid_cmdline(buf_);
+                t.cmdline = std::make_shared<const std::string>(procfs::join_cmdline(args));
+                t.name = procfs::extended_name(st->comm, args);
+                t.cmdline_raw = buf_;
+            } else if (t.comm != st->comm) {
+                t.name = procfs::extended_name(st->comm, procfs::parse_pid_cmdline(buf_));
+            }
+            t.comm = st->comm;
+        } else {
+            note(pid_file::cmdline, s);
+            static const auto empty = std::make_shared<const std::string>();
+            t.cmdline = empty;
+            t.cmdline_raw.clear();
+            t.comm.clear(); // not idle until the cmdline has been read
+            t.name = st->comm;
+        }
+        out.cmdline = t.cmdline;
+        out.name = t.name;
+        t.detail_ns = at.steady_ns;
     }
 
-    s = t.dir.read(pid_file::io, buf_);
-    std::optional<procfs::pid_io> io;
-    if (s == read_status::ok) io = procfs::parse_pid_io(buf_);
+    out.unavailable &= static_cast<std::uint8_t>(~unavailable_io);
     if (io) {
         out.read_bytes = io->read_bytes;
         out.write_bytes = io->write_bytes;
@@ -218,49 +267,32 @@ bool collector::sample_process(int pid, tracked_process& t, const sample_time& a
         out.read_count = io->syscr;
         out.write_count = io->syscw;
     } else {
-        // A missing io file (no task I/O accounting) is unavailable, not zero. ENOENT here is a
-        // problem to report (once) while the process itself still reads; else it exited mid-read.
-        if (s == read_status::gone && t.dir.read(pid_file::stat, buf_) == read_status::ok)
-            s = read_status::error;
-        note(pid_file::io, s == read_status::ok ? read_status::error : s);
+        out.read_bytes = out.write_bytes = out.read_chars = out.write_chars = std::nullopt;
+        out.read_count = out.write_count = std::nullopt;
+        note(pid_file::io, io_s == read_status::ok ? read_status::error : io_s);
     }
 
-    if (!t.cmdline || t.comm != st->comm) {
-        s = t.dir.read(pid_file::cmdline, buf_);
-        if (s == read_status::ok) {
-            t.cmdline = std::make_shared<const std::string>(
-                procfs::join_cmdline(procfs::parse_pid_cmdline(buf_)));
-            t.comm = st->comm;
-        } else {
-            note(pid_file::cmdline, s);
-            t.comm.clear(); // try again next sweep
-            static const auto empty = std::make_shared<const std::string>();
-            t.cmdline = empty;
-        }
-    }
-    out.cmdline = t.cmdline;
-
-    // Rates over the measured gap since this process's previous reading (of io: since io was
-    // last read, which light sweeps skip).
+    // Rates over the measured gap since this process's previous reading.
     if (t.has_prev) {
         double dt = seconds_between(t.prev_steady_ns, at.steady_ns);
-        double io_dt = seconds_between(t.prev_io_ns, at.steady_ns);
         out.cpu_percent = cpu_percent(t.prev_cpu_ticks, cpu_ticks, opts_.clk_tck, dt);
         out.minor_faults_per_sec = counter_rate(t.prev_minflt, st->minflt, dt);
         out.major_faults_per_sec = counter_rate(t.prev_majflt, st->majflt, dt);
-        out.read_bytes_per_sec = counter_rate(t.prev_read_bytes, out.read_bytes, io_dt);
-        out.write_bytes_per_sec = counter_rate(t.prev_write_bytes, out.write_bytes, io_dt);
+        out.read_bytes_per_sec = counter_rate(t.prev_read_bytes, out.read_bytes, dt);
+        out.write_bytes_per_sec = counter_rate(t.prev_write_bytes, out.write_bytes, dt);
     }
     t.prev_steady_ns = at.steady_ns;
-    t.prev_io_ns = at.steady_ns;
-    t.prev_threads = st->num_threads;
-    t.prev_state = st->state;
-    if (opts_.full_read_every > 0) copy_detail(out, t.detail);
+    if (!quiet) {
+        t.prev_threads = st->num_threads;
+        t.prev_state = st->state;
+        if (opts_.full_read_every > 0) copy_detail(out, t.detail);
+    }
     t.prev_cpu_ticks = cpu_ticks;
     t.prev_minflt = st->minflt;
     t.prev_majflt = st->majflt;
     t.prev_read_bytes = out.read_bytes;
     t.prev_write_bytes = out.write_bytes;
+    t.prev_io = io;
     t.has_prev = true;
     return true;
 }
@@ -337,6 +369,18 @@ void collector::sample_system(const sample_time& at, system_sample& out) {
         sys_prev_->stat = std::move(*ks);
         sys_prev_->vm = vm;
     }
+}
+
+std::optional<process_sample> collector::read_one(int pid, sample_time at,
+                                                  const system_sample& sys) {
+    tracked_process t;
+    if (t.dir.open(root_.fd(), pid, false) != read_status::ok) return std::nullopt;
+    process_sample ps;
+    std::vector<problem> ignored; // the sweeps report problems, once per process
+    if (!sample_process(pid, t, at, static_cast<double>(sys.mem_total), sys.boot_time, true, ps,
+                        ignored))
+        return std::nullopt;
+    return ps;
 }
 
 collector::result collector::sweep(sample_time at, const std::vector<int>* focus) {

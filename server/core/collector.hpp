@@ -59,6 +59,14 @@ public:
      */
     result sweep(sample_time at, const std::vector<int>* focus = nullptr);
 
+    /**
+     * Reads one process now, outside a sweep, with the same readers and identity (pid, start time)
+     * as a sweep: every file, rates null (a first sample). Tracks nothing: the next sweep finds
+     * the process on its own. `sys` gives MemTotal and the boot time (the latest sweep's).
+     * nullopt when /proc has no such process (or it vanished while being read).
+     */
+    std::optional<process_sample> read_one(int pid, sample_time at, const system_sample& sys);
+
     /** Processes tracked after the last sweep. */
     std::size_t tracked() const { return procs_.size(); }
 

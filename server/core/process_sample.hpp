@@ -63,6 +63,11 @@ struct process_sample {
     std::optional<double> read_bytes_per_sec, write_bytes_per_sec;
 
     std::uint8_t unavailable = 0; // unavailable_bits
+    /**
+     * Seconds since statm, status and cmdline were read, when this sample carries their figures
+     * from an earlier full read (a light sweep of an idle process); nullopt when read now.
+     */
+    std::optional<double> detail_age;
 };
 
 /** Names of the unavailable bits that are set ("io", "status", …). */

@@ -68,6 +68,8 @@ json::object process_record(const core::process_sample& p) {
     for (const char* n : core::unavailable_names(p.unavailable))
         un.emplace_back(n);
     o["unavailable"] = std::move(un);
+    // Only on samples that carry statm/status/cmdline figures from an earlier read.
+    if (p.detail_age) o["detail_age"] = round_to(*p.detail_age, 1);
     return o;
 }
 

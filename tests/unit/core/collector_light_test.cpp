@@ -1,7 +1,7 @@
 /**
  * Light sweeps (collector_options::full_read_every): an idle process keeps the statm, status and
- * io figures of its last full read, re-read every N sweeps; activity (in stat: CPU, faults,
- * threads, state, RSS or VSZ) or focus reads everything.
+ * status figures of its last full read, re-read every N sweeps; io is read every sweep; activity
+ * (in stat: CPU, faults, threads, state, RSS or VSZ; in io: any counter) or focus reads everything.
  */
 #include "core/collector.hpp"
 #include "support/proc_tree.hpp"
@@ -81,8 +81,8 @@ BOOST_AUTO_TEST_CASE(activity_or_focus_reads_every_file_and_io_rates_use_the_io_
     t.tree.write(t.p);
     auto s2 = t.sweep(2);
     BOOST_TEST(*s2.shared == 260u * 4096);
-    // io was last read at t=0: 8192 bytes over 2 s, not over the 1 s since the light sweep.
-    BOOST_TEST(*s2.read_bytes_per_sec == 4096.0);
+    // io is read on every sweep, light ones too: 8192 bytes in the 1 s since the last.
+    BOOST_TEST(*s2.read_bytes_per_sec == 8192.0);
     t.p.shared = 270;
     t.tree.write(t.p);
     std::vector<int> focus{100};
@@ -134,6 +134,111 @@ BOOST_AUTO_TEST_CASE(a_change_of_stat_rss_or_vsz_makes_a_full_read) {
     t.p.shared = 170; // statm only: waits for the process's full read
     t.tree.write(t.p);
     BOOST_TEST(*t.sweep(4).shared == 180u * 4096);
+}
+
+BOOST_AUTO_TEST_CASE(io_without_cpu_ticks_is_measured_on_every_sweep) {
+    // A process writing 5 MB/s with too little CPU to show a tick: stat looks idle, but its byte
+    // rates are measured, never set to 0, and rate x dt over the sweeps adds up to what it wrote.
+    light_tree t(10);
+    t.sweep(0);
+    double sum = 0;
+    const std::uint64_t first = t.p.io->write_bytes;
+    for (int i = 1; i <= 20; ++i) {
+        t.p.io->write_bytes += 5'000'000;
+        t.p.io->wchar += 5'000'000;
+        t.p.io->syscw += 10;
+        t.p.voluntary_ctxt_switches += 10;
+        t.tree.write(t.p);
+        auto s = t.sweep(i * 0.25); // 250 ms apart
+        BOOST_TEST_REQUIRE(s.write_bytes_per_sec.has_value());
+        BOOST_TEST(*s.write_bytes_per_sec == 20'000'000.0);
+        BOOST_TEST(*s.write_bytes == t.p.io->write_bytes);
+        // Activity in io makes a full read: status's switches are current, not carried.
+        BOOST_TEST(*s.ctx_switches_voluntary == t.p.voluntary_ctxt_switches);
+        BOOST_TEST(!s.detail_age.has_value());
+        sum += *s.write_bytes_per_sec * 0.25;
+    }
+    BOOST_TEST(sum == static_cast<double>(t.p.io->write_bytes - first));
+    // Stops writing: measured 0 (the counters did not move), and light sweeps resume.
+    auto idle1 = t.sweep(5.25);
+    BOOST_TEST(*idle1.write_bytes_per_sec == 0.0);
+    int carried = 0;
+    for (int i = 0; i < 9; ++i) {
+        auto s = t.sweep(5.5 + i * 0.25);
+        BOOST_TEST(*s.write_bytes_per_sec == 0.0);
+        if (s.detail_age) ++carried;
+    }
+    BOOST_TEST(carried >= 7);
+}
+
+BOOST_AUTO_TEST_CASE(a_light_sweep_says_how_old_its_carried_figures_are) {
+    light_tree t(4);
+    t.sweep(0);
+    std::optional<double> last_full = 0;
+    for (int i = 1; i <= 8; ++i) {
+        auto s = t.sweep(i);
+        if (s.detail_age) {
+            BOOST_TEST(*s.detail_age == i - *last_full);
+        } else {
+            last_full = i;
+        }
+    }
+    std::vector<int> focus{100};
+    BOOST_TEST(!t.sweep(9, &focus).detail_age.has_value()); // focus: always read now
+}
+
+BOOST_AUTO_TEST_CASE(a_rewritten_command_line_shows_at_the_next_full_read) {
+    // postgres, nginx and sshd rewrite their argv in place and keep their comm.
+    light_tree t(3);
+    t.p.cmdline = {"postgres", "-D", "/data"};
+    t.tree.write(t.p);
+    BOOST_TEST(*t.sweep(0).cmdline == "postgres -D /data");
+    t.p.cmdline = {"postgres: checkpointer"};
+    t.tree.write(t.p);
+    bool seen = false;
+    for (int i = 1; i <= 3 && !seen; ++i)
+        seen = *t.sweep(i).cmdline == "postgres: checkpointer";
+    BOOST_TEST(seen);
+    t.p.cmdline = {"postgres: walwriter"};
+    t.tree.write(t.p);
+    std::vector<int> focus{100};
+    BOOST_TEST(*t.sweep(5, &focus).cmdline == "postgres: walwriter"); // subscribed: at once
+}
+
+BOOST_AUTO_TEST_CASE(a_long_name_is_extended_from_the_first_argument) {
+    light_tree t(0);
+    t.p.comm = "procpulse-long-"; // the kernel cut "procpulse-long-name" at 15
+    t.p.cmdline = {"/opt/bin/procpulse-long-name", "--flag"};
+    t.tree.write(t.p);
+    BOOST_TEST(t.sweep(0).name == "procpulse-long-name");
+    BOOST_TEST(t.sweep(1).name == "procpulse-long-name");
+}
+
+BOOST_AUTO_TEST_CASE(read_one_finds_a_process_no_sweep_has_seen) {
+    light_tree t(10);
+    auto r0 = t.c.sweep(test::at_seconds(0));
+    test::fake_process young;
+    young.pid = 4242;
+    young.comm = "young";
+    young.starttime = 5555;
+    young.utime = 7;
+    young.cmdline = {"young", "-x"};
+    t.tree.write(young);
+    auto got = t.c.read_one(4242, test::at_seconds(0.1), r0.snap->system);
+    BOOST_TEST_REQUIRE(got.has_value());
+    BOOST_TEST(got->key.pid == 4242);
+    BOOST_TEST(got->key.start_ticks == 5555u);
+    BOOST_TEST(got->name == "young");
+    BOOST_TEST(*got->cmdline == "young -x");
+    BOOST_TEST(got->cpu_user == 0.07);
+    BOOST_TEST(!got->cpu_percent.has_value()); // a first sample: no rate
+    BOOST_TEST(!got->write_bytes_per_sec.has_value());
+    BOOST_TEST(got->memory_percent > 0);
+    BOOST_TEST(!t.c.read_one(4243, test::at_seconds(0.1), r0.snap->system).has_value());
+    // It tracked nothing: the next sweep finds it as new, and the tracked count is its own.
+    auto r1 = t.c.sweep(test::at_seconds(1));
+    BOOST_TEST(r1.snap->find(4242) != nullptr);
+    BOOST_TEST(t.c.tracked() == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(zero_reads_every_file_every_sweep) {

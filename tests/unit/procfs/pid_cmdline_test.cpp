@@ -41,17 +41,20 @@ BOOST_AUTO_TEST_CASE(splits_like_psutil) {
          "nginx: worker process\0"s,
          {"nginx:", "worker", "process"},
          "nginx: worker process"},
-        {"setproctitle: spaces, no NUL, doubled spaces",
+        {"setproctitle: spaces, no NUL, doubled spaces (one trailing space dropped)",
          "postgres: checkpointer  "s,
-         {"postgres:", "checkpointer"},
-         "postgres: checkpointer"},
-        {"setproctitle: padding NULs after the title",
+         {"postgres:", "checkpointer", ""},
+         "postgres: checkpointer "},
+        {"setproctitle: padding NULs after the title (kept as empty arguments)",
          "sshd: root@pts/0\0\0\0\0"s,
-         {"sshd:", "root@pts/0"},
-         "sshd: root@pts/0"},
+         {"sshd: root@pts/0", "", "", ""},
+         "sshd: root@pts/0   "},
+        {"doubled spaces without NUL", "a  b"s, {"a", "", "b"}, "a  b"},
+        {"an empty last argument", "x\0\0"s, {"x", ""}, "x "},
+        {"an empty first argument", "\0-x\0"s, {"", "-x"}, " -x"},
         {"single argument", "/sbin/init\0"s, {"/sbin/init"}, "/sbin/init"},
         {"empty (kernel thread, zombie)", ""s, {}, ""},
-        {"a lone NUL", "\0"s, {}, ""},
+        {"a lone NUL: one empty argument", "\0"s, {""}, ""},
     };
     for (const auto& c : cases) {
         BOOST_TEST_CONTEXT(c.what) {
@@ -60,6 +63,17 @@ BOOST_AUTO_TEST_CASE(splits_like_psutil) {
             BOOST_TEST(join_cmdline(got) == c.joined);
         }
     }
+}
+
+BOOST_AUTO_TEST_CASE(names_of_15_or_more_characters_are_extended_from_argv0) {
+    // The kernel cuts comm at 15 characters; psutil takes argv[0]'s base name when it starts so.
+    BOOST_TEST(extended_name("procpulse-long-", {"/usr/bin/procpulse-long-name", "-x"}) ==
+               "procpulse-long-name");
+    BOOST_TEST(extended_name("procpulse-long-", {"procpulse-long-name"}) == "procpulse-long-name");
+    BOOST_TEST(extended_name("procpulse-long-", {"/usr/bin/other"}) == "procpulse-long-");
+    BOOST_TEST(extended_name("procpulse-long-", {}) == "procpulse-long-");
+    BOOST_TEST(extended_name("short", {"/usr/bin/shorter"}) == "short"); // under 15: as is
+    BOOST_TEST(extended_name("kworker/0:1-eve", {""}) == "kworker/0:1-eve");
 }
 
 BOOST_AUTO_TEST_CASE(fixture_files) {
