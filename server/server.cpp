@@ -3,6 +3,7 @@
 #include "alerts/alert_service.hpp"
 #include "config/config.hpp"
 #include "core/collector.hpp"
+#include "sampler/on_demand.hpp"
 #include "sampler/sampler.hpp"
 #include "sampler/users.hpp"
 #include "store/store.hpp"
@@ -126,6 +127,20 @@ int run_server(const config::config& cfg) {
     };
     if (writer) hooks.published = [&writer](const core::snapshot_ptr& s) { writer->submit(s); };
     transport::hub* hub_ptr = nullptr;
+    // Processes started since the last sweep, read when a request names them.
+    sampler::on_demand live(cfg.proc_root, opts, sampler::system_user_name);
+    hooks.read_now = [&live, &hub_ptr](int pid, bool full) {
+        protocol::live_read r;
+        auto snap = hub_ptr->latest_snapshot();
+        if (full && snap) {
+            r.sample = live.read(pid, *snap);
+            if (r.sample) r.what = protocol::live_read::status::read;
+        } else if (live.exists(pid)) {
+            r.what = protocol::live_read::status::exists;
+        }
+        r.time = wall_now(); // after the read: a sweep that started before cannot know it
+        return r;
+    };
     // History from memory, extended into the past from the store.
     auto process_history = [&](int pid, std::optional<std::uint64_t> start, double from,
                                double to) -> std::optional<core::series> {
@@ -174,6 +189,15 @@ int run_server(const config::config& cfg) {
         return concat(std::move(old), mem);
     };
     ctx.alerts = &alert_svc;
+    ctx.read_now = [&live, &hub](int pid) -> std::optional<core::process_sample> {
+        auto snap = hub.latest_snapshot();
+        if (!snap) return std::nullopt;
+        return live.read(pid, *snap);
+    };
+    ctx.read_new = [&live, &hub] {
+        auto snap = hub.latest_snapshot();
+        return snap ? live.read_new(*snap, 4096) : std::vector<core::process_sample>{};
+    };
     ctx.describe = [&hub](int pid, std::optional<std::uint64_t> start)
         -> std::optional<http::api_context::process_info> {
         auto key = start ? std::optional<core::process_key>(core::process_key{pid, *start})

@@ -221,6 +221,14 @@ void downsample(core::series& s, double step) {
     s = std::move(out);
 }
 
+/** A process from the snapshot, else read now (started since the sweep); nullopt: no such pid. */
+std::optional<core::process_sample> live_process(const core::snapshot& snap, int pid,
+                                                 api_context& ctx) {
+    if (const auto* p = snap.find(pid)) return *p;
+    if (ctx.read_now) return ctx.read_now(pid);
+    return std::nullopt;
+}
+
 api_response history_response(const target_parts& tp, std::optional<int> pid, api_context& ctx) {
     double to = ctx.now, from = ctx.now - 3600;
     if (auto v = tp.param("from")) {
@@ -254,6 +262,9 @@ api_response history_response(const target_parts& tp, std::optional<int> pid, ap
     if (pid) {
         if (!ctx.history) return fail(503, "History is not available");
         s = ctx.history(*pid, start, from, to);
+        if (!s && !start && ctx.read_now && ctx.read_now(*pid)) // started since the last sweep
+            s = core::series{{}, std::vector<std::vector<std::optional<double>>>(
+                                     core::process_column_count)};
         if (!s) return fail(404, "Process not found or inaccessible");
     } else {
         if (!ctx.system_history) return fail(503, "History is not available");
@@ -362,14 +373,26 @@ std::optional<api_response> handle_api(std::string_view method, std::string_view
         std::string needle = *name;
         std::transform(needle.begin(), needle.end(), needle.begin(),
                        [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        json::array list;
-        for (const auto& p : snap->processes) {
+        std::vector<std::pair<int, std::string>> found;
+        auto consider = [&](const core::process_sample& p) {
             std::string n = p.name;
             std::transform(n.begin(), n.end(), n.begin(),
                            [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-            if (n.find(needle) != std::string::npos)
-                list.push_back(json::object{{"pid", p.key.pid}, {"name", p.name}});
+            if (n.find(needle) != std::string::npos) found.emplace_back(p.key.pid, p.name);
+        };
+        for (const auto& p : snap->processes)
+            consider(p);
+        // And those started since the sweep, as psutil's live iteration would find them.
+        if (ctx.read_new) {
+            std::size_t swept = found.size();
+            for (const auto& p : ctx.read_new())
+                consider(p);
+            std::inplace_merge(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(swept),
+                               found.end());
         }
+        json::array list;
+        for (const auto& [pid, name] : found)
+            list.push_back(json::object{{"pid", pid}, {"name", name}});
         return reply(200, json::object{{"success", true}, {"processes", std::move(list)}});
     }
     if (path == "/api/processes/monitor/add" || path == "/api/processes/monitor/remove") {
@@ -378,7 +401,8 @@ std::optional<api_response> handle_api(std::string_view method, std::string_view
         if (auto* r = std::get_if<api_response>(&pid)) return *r;
         int p = std::get<int>(pid);
         if (path.ends_with("/add")) {
-            bool ok = snap && snap->find(p) && ctx.watched.add(p);
+            bool ok = snap && (snap->find(p) || (ctx.read_now && ctx.read_now(p))) &&
+                      ctx.watched.add(p);
             return reply(200,
                          json::object{{"success", ok},
                                       {"message", ok ? "Process " + std::to_string(p) + " added"
@@ -394,7 +418,7 @@ std::optional<api_response> handle_api(std::string_view method, std::string_view
         if (!snap) return no_sample();
         json::object procs;
         for (int pid : ctx.watched.pids()) {
-            const core::process_sample* p = snap->find(pid);
+            auto p = live_process(*snap, pid, ctx);
             if (!p) { // the seed drops processes that ended
                 ctx.watched.remove(pid);
                 continue;
@@ -413,7 +437,7 @@ std::optional<api_response> handle_api(std::string_view method, std::string_view
         auto pid = positive_int(std::string_view(path).substr(metrics_prefix.size()));
         if (!pid) return fail(400, "PID must be a positive integer");
         if (!snap) return no_sample();
-        const core::process_sample* p = snap->find(*pid);
+        auto p = live_process(*snap, *pid, ctx);
         if (!p) return fail(404, "Process not found or inaccessible");
         return reply(200,
                      json::object{{"success", true}, {"process", seed_metrics(*p, snap->at.wall)}});

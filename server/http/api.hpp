@@ -77,6 +77,13 @@ struct api_context {
     };
     std::function<std::optional<process_info>(int pid, std::optional<std::uint64_t> start)>
         describe;
+    /**
+     * A process the latest snapshot does not hold, read from /proc now (started since the last
+     * sweep); nullopt when /proc has no such pid. Unset: only the snapshot is searched.
+     */
+    std::function<std::optional<core::process_sample>(int pid)> read_now;
+    /** Processes started since the latest snapshot's sweep, read now (sorted by pid). */
+    std::function<std::vector<core::process_sample>()> read_new;
 };
 
 /** Handles /api/... and /healthz; nullopt for any other path. */

@@ -112,7 +112,11 @@ decode_result decode_client_message(std::string_view text, const config::limits&
             if (!ms->is_array()) return bad("\"metrics\" must be an array of strings", m.id);
             for (const auto& e : ms->get_array()) {
                 if (!e.is_string()) return bad("\"metrics\" must be an array of strings", m.id);
-                m.metrics.emplace_back(e.get_string());
+                std::string_view name = e.get_string();
+                const auto* end = core::process_columns + core::process_column_count;
+                if (std::find(core::process_columns, end, name) == end)
+                    return bad("unknown metric \"" + std::string(name) + "\"", m.id);
+                m.metrics.emplace_back(name);
             }
         }
         return m;

@@ -110,6 +110,12 @@ session_state::out session_state::on_message(std::string_view text, double now) 
     return {};
 }
 
+void session_state::adopt(sub& s, const item& cur) {
+    s.key = cur.key;
+    s.pending = false;
+    s.last.reset(); // the client has nothing of it yet: the delta carries the whole record
+}
+
 std::optional<item> session_state::current(const tick& t, int pid, bool row) const {
     const auto& map = row ? t.rows : t.procs;
     if (auto it = map.find(pid); it != map.end()) return it->second;
@@ -133,11 +139,24 @@ session_state::out session_state::subscribe_pids(const client_message& m, double
     tick_ptr t = env_.latest_tick();
     json::array ok, missing;
     json::object procs, hist;
+    std::size_t reads = 0;
     for (int pid : m.pids) {
         std::optional<item> cur = t ? current(*t, pid, false) : std::nullopt;
+        live_read live;
         if (!cur) {
-            missing.push_back(pid);
-            continue;
+            // Not in the latest sweep: started since (or gone). Read it now, within the budget.
+            live = env_.read_now(pid, reads < on_demand_reads_per_message);
+            if (live.what == live_read::status::absent) {
+                missing.push_back(pid);
+                continue;
+            }
+            if (live.sample) {
+                ++reads;
+                item i;
+                i.key = live.sample->key;
+                i.record = std::make_shared<const json::object>(process_record(*live.sample));
+                cur = std::move(i);
+            }
         }
         ok.push_back(pid);
         auto [it, inserted] = subs_.try_emplace(pid);
@@ -145,13 +164,21 @@ session_state::out session_state::subscribe_pids(const client_message& m, double
             env_.interest(pid, +1);
             step_key_.clear();
         }
-        it->second.key = cur->key;
-        it->second.last = cur->record;
+        std::erase(pending_removals_, pid);
+        sub& s = it->second;
+        s.young_since = live.what == live_read::status::absent ? 0 : live.time;
+        s.pending = !cur;
+        if (!cur) { // its record comes with the next tick that holds it
+            s.key = core::process_key{pid, 0};
+            s.last.reset();
+            continue;
+        }
+        s.key = cur->key;
+        s.last = cur->record;
         std::string key = std::to_string(pid);
         procs[key] = *cur->record;
         if (auto h = env_.process_history(cur->key))
             hist[key] = series_json(*h, core::process_columns, core::process_column_count);
-        std::erase(pending_removals_, pid);
     }
     auto ack = msg("ack");
     if (m.id) ack["ref"] = *m.id;
@@ -159,7 +186,7 @@ session_state::out session_state::subscribe_pids(const client_message& m, double
     ack["pids"] = ok;
     ack["not_found"] = std::move(missing);
     out res{finish(std::move(ack))};
-    if (!ok.empty()) {
+    if (!procs.empty()) {
         auto snap = msg("snapshot");
         if (m.id) snap["ref"] = *m.id;
         snap["time"] = round_to(t ? t->time : now, 3);
@@ -315,6 +342,12 @@ session_state::out session_state::resync(const client_message& m, double now) {
     removed_rows_.clear();
     for (auto it = subs_.begin(); it != subs_.end();) {
         auto cur = t ? current(*t, it->first, false) : std::nullopt;
+        if (t && !cur && too_young_for(it->second, *t)) { // started after that sweep
+            if (it->second.last) procs[std::to_string(it->first)] = *it->second.last;
+            ++it;
+            continue;
+        }
+        if (cur && it->second.pending) adopt(it->second, *cur);
         if (t && (!cur || cur->key != it->second.key)) { // ended while the client was away
             auto g = msg("gone");
             g["pid"] = it->first;
@@ -367,13 +400,27 @@ session_state::out session_state::history(const client_message& m) {
     double to = m.to.value_or(1e18), from = m.from.value_or(0);
     if (from > to) return {err(error_code::bad_request, "\"from\" is after \"to\"", m.id)};
     auto s = env_.query_history(m.pid, m.start, from, to);
+    // A process started since the last sweep has no history yet, but it exists.
+    if (!s && !m.start && env_.read_now(m.pid, false).what != live_read::status::absent)
+        s = core::series{{}, std::vector<std::vector<std::optional<double>>>(
+                                 core::process_column_count)};
     if (!s)
         return {
             err(error_code::no_such_process, "no history for pid " + std::to_string(m.pid), m.id)};
     auto o = msg("history");
     if (m.id) o["ref"] = *m.id;
     o["pid"] = m.pid;
-    o["series"] = series_json(*s, core::process_columns, core::process_column_count);
+    json::object cols = series_json(*s, core::process_columns, core::process_column_count);
+    if (!m.metrics.empty()) { // the columns asked for, as REST's `metrics=`
+        json::object picked{{"t", cols["t"]}};
+        for (const auto& name : m.metrics) {
+            if (!cols.contains(name))
+                return {err(error_code::bad_request, "unknown metric \"" + name + "\"", m.id)};
+            picked[name] = cols[name];
+        }
+        cols = std::move(picked);
+    }
+    o["series"] = std::move(cols);
     return {finish(std::move(o))};
 }
 
@@ -446,6 +493,12 @@ session_state::out session_state::on_tick(const tick& t) {
     for (auto it = subs_.begin(); it != subs_.end();) {
         const int pid = it->first;
         auto cur = current(t, pid, false);
+        if (!cur && too_young_for(it->second, t)) { // this sweep started before it was read
+            ++it;
+            continue;
+        }
+        if (cur && it->second.pending) adopt(it->second, *cur);
+        it->second.young_since = 0;
         if (!cur || cur->key != it->second.key) {
             auto g = msg("gone");
             g["pid"] = pid;

@@ -20,6 +20,24 @@
 
 namespace procpulse::protocol {
 
+/** What /proc says of a pid the latest tick does not hold (session_env::read_now). */
+struct live_read {
+    enum class status : std::uint8_t {
+        absent, ///< /proc has no such process: "not found"
+        exists, ///< /proc has it but it was not read now (over the per-message read budget)
+        read,   ///< read now: `sample` holds it (rates null: a first sample)
+    };
+    status what = status::absent;
+    std::optional<core::process_sample> sample;
+    double time = 0; ///< wall clock of the read (or of the existence check)
+};
+
+/**
+ * Full on-demand reads one `subscribe` message may make (processes started since the last sweep);
+ * further new processes are subscribed to as pending and arrive with the next delta.
+ */
+inline constexpr std::size_t on_demand_reads_per_message = 32;
+
 /** What a session needs from the rest of the server. Implementations must be thread-safe. */
 class session_env {
 public:
@@ -36,6 +54,14 @@ public:
     virtual void interest(int pid, int delta) = 0;
     /** Recent alert events, newest first. */
     virtual boost::json::array recent_alerts() { return {}; }
+    /**
+     * A process the latest tick does not hold, as /proc has it now: read in full when `full`,
+     * else only checked for existence. The default knows no /proc (everything is absent).
+     */
+    virtual live_read read_now(int pid, bool full) {
+        (void)pid, (void)full;
+        return {};
+    }
 };
 
 class session_state {
@@ -72,7 +98,15 @@ private:
     struct sub {
         core::process_key key;
         record_ptr last;
+        /// Wall clock of an on-demand read (or existence check) of a process no tick held yet; a
+        /// tick from a sweep that started before it cannot know the process. 0 once a tick has.
+        double young_since = 0;
+        bool pending = false; ///< exists, not read yet: its record comes with the next tick
     };
+    /** Whether a tick without this subscription's process is too old to say it has gone. */
+    static bool too_young_for(const sub& s, const tick& t) {
+        return s.young_since > 0 && t.time <= s.young_since;
+    }
     struct table_state {
         table_params params;
         std::map<int, record_ptr> rows; // last sent rows
@@ -99,6 +133,8 @@ private:
      * own); true with `res` filled otherwise.
      */
     bool lockstep_tick(const tick& t, out& res);
+    /** A pending subscription's process appeared in a tick: it takes that identity. */
+    static void adopt(sub& s, const item& cur);
     /** Current record of a pid from a tick (shared item, or encoded on the spot). */
     std::optional<item> current(const tick& t, int pid, bool row) const;
     /** Table state document (full rows) from a tick; updates table_->rows. */

@@ -36,6 +36,8 @@ struct server_context {
     std::function<core::series(double, double)> system_history;
     http::alerts_api* alerts = nullptr;
     decltype(http::api_context::describe) describe;
+    decltype(http::api_context::read_now) read_now;
+    decltype(http::api_context::read_new) read_new;
 };
 
 class http_session : public std::enable_shared_from_this<http_session> {

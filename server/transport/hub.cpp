@@ -142,6 +142,10 @@ std::optional<core::series> hub::query_history(int pid, std::optional<std::uint6
     return history_.process(*key, from, to);
 }
 
+protocol::live_read hub::read_now(int pid, bool full) {
+    return hooks_.read_now ? hooks_.read_now(pid, full) : protocol::live_read{};
+}
+
 std::vector<int> hub::interest_pids() {
     std::lock_guard lock(interest_mutex_);
     std::vector<int> out;

@@ -28,6 +28,8 @@ struct hub_hooks {
     /** History queries that reach past memory (the store); replaces the memory-only query. */
     std::function<std::optional<core::series>(int, std::optional<std::uint64_t>, double, double)>
         query;
+    /** On-demand reads of processes the latest tick lacks (session_env::read_now). */
+    std::function<protocol::live_read(int pid, bool full)> read_now;
 };
 
 class hub : public protocol::session_env {
@@ -56,6 +58,7 @@ public:
     /** Pids some session subscribed to. */
     std::vector<int> interest_pids();
     boost::json::array recent_alerts() override;
+    protocol::live_read read_now(int pid, bool full) override;
 
     core::series system_range(double from, double to);
     /** Memory-only history queries. */

@@ -99,6 +99,99 @@ json::value only_delta_patch(const session_state::out& out) {
 
 BOOST_AUTO_TEST_SUITE(session)
 
+/** An on-demand read of a process no sweep has seen yet, `after` seconds past c.now. */
+live_read read_now(const core::process_sample& p, double at) {
+    live_read r;
+    r.what = live_read::status::read;
+    r.sample = p;
+    r.time = at;
+    return r;
+}
+
+BOOST_AUTO_TEST_CASE(a_process_newer_than_the_tick_is_read_now_and_carried_on) {
+    conn c;
+    c.connect();
+    c.tick({app(100, 10)});
+    auto young = app(500, 20);
+    young.cpu_percent.reset(); // a first sample
+    c.env.live[500] = read_now(young, c.now + 0.5);
+    auto out = c.send(R"({"type":"subscribe","id":1,"pids":[500]})");
+    BOOST_TEST_REQUIRE(out.size() == 2u);
+    auto ack = parse(out[0]);
+    BOOST_TEST(ack.at("pids") == json::array{500});
+    BOOST_TEST(ack.at("not_found").as_array().empty());
+    auto snap = parse(out[1]);
+    BOOST_TEST(snap.at("state").at("processes").at("500").at("rss").as_int64() == 20 * 4096);
+    BOOST_TEST(c.env.interest_in(500) == 1);
+    // A tick from a sweep that started before the read does not hold it: not gone.
+    auto late = c.env.publish(test::snapshot(++c.sweep, c.now + 0.2, {app(100, 10)}));
+    auto o1 = c.s->on_tick(*late);
+    c.doc.receive(o1);
+    for (const auto& m : o1)
+        BOOST_TEST(parse(m).at("type") != json::value("gone"));
+    BOOST_TEST(c.doc.state.at("processes").as_object().contains("500"));
+    // The next sweep has it: a delta, the record now with a rate.
+    c.env.live.clear();
+    auto o2 = c.tick({app(100, 10), app(500, 21, 3.0)});
+    BOOST_TEST(c.doc.state.at("processes").at("500").at("rss").as_int64() == 21 * 4096);
+    BOOST_TEST(c.doc.state.at("processes").at("500").at("cpu_percent").as_double() == 3.0);
+    c.check_consistent();
+}
+
+BOOST_AUTO_TEST_CASE(a_young_process_that_no_later_sweep_holds_is_gone) {
+    conn c;
+    c.connect();
+    c.tick({app(100, 10)});
+    c.env.live[500] = read_now(app(500, 20), c.now + 0.5);
+    c.send(R"({"type":"subscribe","pids":[500]})");
+    c.env.live.clear();
+    auto out = c.tick({app(100, 10)}); // started after the read, and 500 is not in it
+    BOOST_TEST_REQUIRE(!out.empty());
+    BOOST_TEST(parse(out[0]).at("type") == json::value("gone"));
+    BOOST_TEST(!c.doc.state.at("processes").as_object().contains("500"));
+    BOOST_TEST(c.env.interest_in(500) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(new_processes_past_the_read_budget_are_pending_until_the_next_tick) {
+    conn c;
+    c.connect();
+    c.tick({app(100, 10)});
+    const int n = static_cast<int>(on_demand_reads_per_message) + 3;
+    std::string pids;
+    std::vector<core::process_sample> all{app(100, 10)};
+    for (int i = 0; i < n; ++i) {
+        const int pid = 1000 + i;
+        c.env.live[pid] = read_now(app(pid, 5), c.now + 0.5);
+        all.push_back(app(pid, 6));
+        pids += (i ? "," : "") + std::to_string(pid);
+    }
+    auto out = c.send(R"({"type":"subscribe","pids":[)" + pids + "]}");
+    BOOST_TEST(c.env.full_reads == static_cast<int>(on_demand_reads_per_message));
+    auto ack = parse(out[0]);
+    BOOST_TEST(ack.at("pids").as_array().size() == static_cast<std::size_t>(n));
+    BOOST_TEST(ack.at("not_found").as_array().empty());
+    BOOST_TEST(c.doc.state.at("processes").as_object().size() == on_demand_reads_per_message);
+    c.env.live.clear();
+    c.tick(all);
+    BOOST_TEST(c.doc.state.at("processes").as_object().size() == static_cast<std::size_t>(n));
+    BOOST_TEST(c.doc.state.at("processes").at("1034").at("rss").as_int64() == 6 * 4096);
+    BOOST_TEST(c.doc.state.at("processes").at("1034").at("start").as_int64() == 1000 + 1034);
+    c.check_consistent();
+}
+
+BOOST_AUTO_TEST_CASE(history_with_an_unknown_metric_is_a_bad_request) {
+    conn c;
+    c.connect();
+    c.tick({app(100, 10)});
+    auto out = c.send(R"({"type":"history","id":4,"pid":100,"metrics":["rss","x"]})");
+    auto e = parse(out.at(0));
+    BOOST_TEST(e.at("type") == json::value("error"));
+    BOOST_TEST(e.at("code") == json::value("bad_request"));
+    BOOST_TEST(e.at("message") == json::value("unknown metric \"x\""));
+    auto ok = parse(c.send(R"({"type":"history","id":5,"pid":100,"metrics":["rss"]})").at(0));
+    BOOST_TEST(ok.at("series").as_object().size() == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(subscribe_acks_found_and_missing_pids_then_snapshots_with_history) {
     conn c;
     c.sweep_of({app(10, 100), app(20, 200)});

@@ -302,4 +302,16 @@ void check_golden(std::string_view name, const std::string& message) {
                                         << "\n  golden -> encoder (merge patch): " << difference);
 }
 
+protocol::live_read fake_env::read_now(int pid, bool full) {
+    auto it = live.find(pid);
+    if (it == live.end()) return {};
+    protocol::live_read r = it->second;
+    if (r.what == protocol::live_read::status::read && !full) {
+        r.what = protocol::live_read::status::exists;
+        r.sample.reset();
+    }
+    if (r.sample) ++full_reads;
+    return r;
+}
+
 } // namespace procpulse::test

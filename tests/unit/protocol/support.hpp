@@ -65,6 +65,14 @@ public:
     /** Current interest count of a pid (0 = table rows). */
     int interest_in(int pid) const;
 
+    /**
+     * What read_now answers: processes "in /proc" that no tick holds yet. A `read` entry asked
+     * for without a full read answers `exists`. Absent pids are absent. Counts the full reads.
+     */
+    std::map<int, protocol::live_read> live;
+    int full_reads = 0;
+    protocol::live_read read_now(int pid, bool full) override;
+
 private:
     core::history history_;
     protocol::tick_ptr tick_;
