@@ -79,8 +79,16 @@ int run_server(const config::config& cfg) {
     const std::vector<core::tier> tiers = *core::parse_tiers(cfg.retention);
     if (cfg.db_path != ":memory:") {
         std::string path = cfg.db_path.empty() ? store::default_path() : cfg.db_path;
-        db = std::make_unique<store::store>(path);
-        log::info("database " + path);
+        // Without --db, a default location this user cannot write (HOME read-only, another
+        // user's) is no reason to refuse: history stays in memory, and hello says so. A --db
+        // given by hand that cannot be used stops the start.
+        if (cfg.db_path.empty() && !store::writable_location(path))
+            log::warn("cannot write the default database " + path +
+                      ": history is kept in memory only (not persisted); pass --db PATH to keep it");
+        else {
+            db = std::make_unique<store::store>(path);
+            log::info("database " + path);
+        }
     }
     http::watch_list watched;
     if (db) {
@@ -111,6 +119,8 @@ int run_server(const config::config& cfg) {
     info.cpu_count = first.snap->system.cpu_count;
     info.page_size = opts.page_size;
     info.mem_total = first.snap->system.mem_total;
+    info.history_persisted = db != nullptr;
+    sampler::log_problems(first.problems);
     const auto points = static_cast<std::size_t>(cfg.history.count() / cfg.interval.count());
 
     transport::hub_hooks hooks;
@@ -189,6 +199,7 @@ int run_server(const config::config& cfg) {
         return concat(std::move(old), mem);
     };
     ctx.alerts = &alert_svc;
+    ctx.history_persisted = db != nullptr;
     ctx.read_now = [&live, &hub](int pid) -> std::optional<core::process_sample> {
         auto snap = hub.latest_snapshot();
         if (!snap) return std::nullopt;

@@ -191,6 +191,10 @@ describe('Store', () => {
     const hello = fixture('server/hello.json') as never;
     expect(connectionHealth({ conn: { state: 'live', attempt: 0 }, hello, lastDataAt: 10_000 }, 11_000)).toMatchObject({ health: 'live', text: 'Live · 1 s' });
     expect(connectionHealth({ conn: { state: 'live', attempt: 0 }, hello, lastDataAt: 10_000 }, 20_000)).toMatchObject({ health: 'stale' });
+    const memoryOnly = { ...(fixture('server/hello.json') as object), history_persisted: false } as never;
+    const shown = connectionHealth({ conn: { state: 'live', attempt: 0 }, hello: memoryOnly, lastDataAt: 10_000 }, 11_000);
+    expect(shown.text).toBe('Live · 1 s · history not persisted');
+    expect(shown.detail).toContain('memory only');
   });
 
   it('counts a repeated error instead of stacking it', () => {

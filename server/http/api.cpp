@@ -452,7 +452,8 @@ std::optional<api_response> handle_api(std::string_view method, std::string_view
         if (!snap) return no_sample();
         return reply(
             200, json::object{{"success", true},
-                              {"system", protocol::system_record(snap->system, snap->at.wall)}});
+                              {"system", protocol::system_record(snap->system, snap->at.wall)},
+                              {"history_persisted", ctx.history_persisted}});
     }
     if (path == "/api/system/history") {
         if (auto r = need(get)) return r;

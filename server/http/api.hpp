@@ -84,6 +84,8 @@ struct api_context {
     std::function<std::optional<core::process_sample>(int pid)> read_now;
     /** Processes started since the latest snapshot's sweep, read now (sorted by pid). */
     std::function<std::vector<core::process_sample>()> read_new;
+    /** False when no database keeps history (shown by /api/system). */
+    bool history_persisted = true;
 };
 
 /** Handles /api/... and /healthz; nullopt for any other path. */

@@ -79,6 +79,7 @@ struct server_info {
     std::uint32_t cpu_count = 0;
     long page_size = 4096;
     std::uint64_t mem_total = 0;
+    bool history_persisted = true; ///< false: no database, history lives in memory only
 };
 
 /** Starts a server message object with type, seq and epoch. */

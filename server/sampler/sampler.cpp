@@ -44,10 +44,7 @@ struct sampler::impl {
             log::error(std::string("sweep failed: ") + e.what());
             return;
         }
-        for (const auto& p : r.problems)
-            log::info("pid " + std::to_string(p.key.pid) + " (" + p.name +
-                      "): " + procfs::file_name(p.file) + " " + procfs::to_string(p.status) +
-                      "; its fields are reported unavailable");
+        log_problems(r.problems);
         {
             std::lock_guard lock(mutex);
             latest = r.snap;
@@ -70,6 +67,13 @@ struct sampler::impl {
         });
     }
 };
+
+void log_problems(const std::vector<core::problem>& problems) {
+    for (const auto& p : problems)
+        log::info("pid " + std::to_string(p.key.pid) + " (" + p.name +
+                  "): " + procfs::file_name(p.file) + " " + procfs::to_string(p.status) +
+                  "; its fields are reported unavailable");
+}
 
 sampler::sampler(core::collector& c, std::chrono::milliseconds interval,
                  std::chrono::milliseconds first_delay)

@@ -15,6 +15,9 @@ namespace procpulse::sampler {
  * never delays network I/O. Each sweep publishes an immutable snapshot to the observers, which are
  * called on the sampler thread and must return quickly (post work elsewhere).
  */
+/** Logs the problems a sweep found (each once per process and file, as the collector reports). */
+void log_problems(const std::vector<core::problem>& problems);
+
 class sampler {
 public:
     using observer = std::function<void(const core::snapshot_ptr&)>;

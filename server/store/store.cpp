@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <unistd.h>
 #include <sys/stat.h>
 
 namespace procpulse::store {
@@ -73,6 +74,16 @@ std::string sys_cols() {
 }
 
 } // namespace
+
+bool writable_location(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (fs::exists(path, ec)) return ::access(path.c_str(), W_OK) == 0;
+    fs::path dir = fs::path(path).parent_path();
+    if (dir.empty()) dir = ".";
+    fs::create_directories(dir, ec);
+    return ::access(dir.c_str(), W_OK | X_OK) == 0;
+}
 
 std::string default_path() {
     const char* xdg = std::getenv("XDG_STATE_HOME");

@@ -19,6 +19,12 @@ struct sqlite3;
 namespace procpulse::store {
 
 /** A database that cannot be used (start-up error): the message names the file and what to do. */
+/**
+ * Whether a database could be created or written at this path: an existing file writable by this
+ * user, or a directory (made if missing) where it can create one.
+ */
+bool writable_location(const std::string& path);
+
 class store_error : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;

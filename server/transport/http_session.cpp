@@ -169,6 +169,7 @@ std::shared_ptr<http_session::response> http_session::handle(const request& req)
         ctx_.describe};
     api.read_now = ctx_.read_now;
     api.read_new = ctx_.read_new;
+    api.history_persisted = ctx_.history_persisted;
     if (auto r = http::handle_api(method, target, req.body(), api)) {
         auto res = make(r->status, std::move(r->body), r->content_type, v, ka);
         res->set(bhttp::field::cache_control, "no-store");

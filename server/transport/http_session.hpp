@@ -38,6 +38,7 @@ struct server_context {
     decltype(http::api_context::describe) describe;
     decltype(http::api_context::read_now) read_now;
     decltype(http::api_context::read_new) read_new;
+    bool history_persisted = true;
 };
 
 class http_session : public std::enable_shared_from_this<http_session> {

@@ -3,6 +3,9 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <cstdio>
+#include <cstdlib>
+#include <unistd.h>
 #include <set>
 
 using namespace procpulse::test;
@@ -142,4 +145,55 @@ BOOST_AUTO_TEST_CASE(more_new_processes_than_one_message_reads_arrive_with_the_n
             }
     }
     BOOST_TEST(have.size() == 40u);
+}
+
+BOOST_AUTO_TEST_CASE(problems_of_the_first_sweep_are_logged) {
+    // Fixture pid 555 has no io file: the first sweep (before serving) finds it and says so.
+    server_process srv({"--listen", "127.0.0.1:0", "--interval", "5s", "--db", ":memory:",
+                        "--proc-root", PROCPULSE_FIXTURES "/proc"});
+    BOOST_REQUIRE_EQUAL(http_request(srv.port(), "GET", "/healthz").status, 200u);
+    const std::string log = srv.log();
+    BOOST_TEST(log.find("pid 555 ") != std::string::npos, log);
+    BOOST_TEST(log.find("io ") != std::string::npos, log);
+}
+
+BOOST_AUTO_TEST_CASE(an_unwritable_default_database_keeps_history_in_memory_and_says_so) {
+    // No --db and a state directory nobody can create (as an unprivileged user's read-only
+    // HOME): the server starts, warns, and tells clients their history is not persisted.
+    const char* old = std::getenv("XDG_STATE_HOME");
+    std::string saved = old ? old : "";
+    ::setenv("XDG_STATE_HOME", "/proc/1", 1);
+    server_process srv({"--listen", "127.0.0.1:0", "--interval", "200ms"});
+    if (old)
+        ::setenv("XDG_STATE_HOME", saved.c_str(), 1);
+    else
+        ::unsetenv("XDG_STATE_HOME");
+    auto sys = http_request(srv.port(), "GET", "/api/system");
+    BOOST_TEST_REQUIRE(sys.status == 200u, srv.log());
+    BOOST_TEST(sys.json.at("history_persisted").as_bool() == false);
+    ws_client c(srv.port());
+    auto hello = c.next_of("hello");
+    BOOST_REQUIRE(hello);
+    BOOST_TEST(hello->at("history_persisted").as_bool() == false);
+    BOOST_TEST(srv.log().find("not persisted") != std::string::npos, srv.log());
+    // History still works, from memory.
+    auto h = http_request(srv.port(), "GET", "/api/system/history");
+    BOOST_TEST(h.status == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(a_database_says_history_is_persisted_and_memory_says_not) {
+    char dir[] = "/tmp/procpulse-db-XXXXXX";
+    BOOST_REQUIRE(::mkdtemp(dir));
+    const std::string db = std::string(dir) + "/p.db";
+    {
+        server_process srv({"--listen", "127.0.0.1:0", "--interval", "200ms", "--db", db});
+        auto sys = http_request(srv.port(), "GET", "/api/system");
+        BOOST_TEST(sys.json.at("history_persisted").as_bool() == true);
+    }
+    for (const char* ext : {"", "-wal", "-shm"})
+        std::remove((db + ext).c_str());
+    ::rmdir(dir);
+    server_process mem({"--listen", "127.0.0.1:0", "--interval", "200ms", "--db", ":memory:"});
+    auto sys = http_request(mem.port(), "GET", "/api/system"); // :memory: keeps nothing
+    BOOST_TEST(sys.json.at("history_persisted").as_bool() == false);
 }

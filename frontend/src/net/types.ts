@@ -230,6 +230,8 @@ export interface HelloMsg extends Envelope {
   host: string;
   interval_ms: number;
   history_ms: number;
+  /** False when the server keeps no database: history lives in its memory only. */
+  history_persisted: boolean;
   cpu_count: number;
   page_size: number;
   mem_total: number;

@@ -18,7 +18,12 @@ export function connectionHealth(store: Pick<Store, 'conn' | 'hello' | 'lastData
       if (store.lastDataAt && silent > Math.max(3 * interval, 3000)) {
         return { health: 'stale', text: `Stale · ${Math.round(silent / 1000)} s`, detail: `Connected${host}, but no data for ${Math.round(silent / 1000)} s` };
       }
-      return { health: 'live', text: `Live · ${interval >= 1000 ? `${interval / 1000} s` : `${interval} ms`}`, detail: `Connected${host}; sampling every ${interval} ms` };
+      const memoryOnly = store.hello?.history_persisted === false;
+      return {
+        health: 'live',
+        text: `Live · ${interval >= 1000 ? `${interval / 1000} s` : `${interval} ms`}${memoryOnly ? ' · history not persisted' : ''}`,
+        detail: `Connected${host}; sampling every ${interval} ms${memoryOnly ? '; no database: history is kept in the server\'s memory only and is lost when it stops' : ''}`,
+      };
     }
     case 'reconnecting': {
       const secs = Math.max(0, Math.ceil(((c.retryAt ?? now) - now) / 1000));
