@@ -13,6 +13,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
+#include <cstdio>
 #include <ctime>
 #include <fcntl.h>
 #include <mutex>
@@ -109,6 +110,61 @@ BOOST_AUTO_TEST_CASE(touching_memory_grows_rss_and_minor_faults) {
                boost::test_tools::tolerance(1e-9));
     BOOST_TEST(after->rss == after->rss / static_cast<std::uint64_t>(page_size) *
                                  static_cast<std::uint64_t>(page_size)); // whole pages
+}
+
+BOOST_AUTO_TEST_CASE(writes_without_cpu_ticks_add_up_over_light_sweeps) {
+    // A writer with too little CPU to show a tick in stat, watched by nobody, under light sweeps
+    // (--full-read-every 10): the byte rates times the measured gaps add up to what it wrote.
+    constexpr std::size_t chunk = 1 << 20;
+    constexpr int steps = 20;
+    const std::string path = "procpulse-live-write-" + std::to_string(::getpid()) + ".tmp";
+    test::child child([&](int in, int out) {
+        int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fd < 0) return 1;
+        std::string block(chunk, 'x');
+        write_byte(out, 'r');
+        while (read_byte(in) == 'w') {
+            if (::write(fd, block.data(), block.size()) != static_cast<ssize_t>(block.size()))
+                return 2;
+            write_byte(out, 'd');
+        }
+        return 0;
+    });
+    BOOST_TEST_REQUIRE(child.receive() == 'r');
+    collector_options o = live_options();
+    o.full_read_every = 10;
+    collector c("/proc", o, test::user_table{}.lookup());
+    auto first = c.sweep(now());
+    const process_sample* p0 = first.snap->find(child.pid());
+    BOOST_TEST_REQUIRE(p0 != nullptr);
+    BOOST_TEST_REQUIRE(p0->write_bytes.has_value()); // our own child: io is readable
+    const std::uint64_t wb0 = *p0->write_bytes;
+    double sum = 0;
+    std::int64_t prev_ns = first.snap->at.steady_ns;
+    int light = 0;
+    for (int i = 0; i < steps; ++i) {
+        child.send('w');
+        BOOST_TEST_REQUIRE(child.receive() == 'd');
+        auto r = c.sweep(now());
+        const process_sample* p = r.snap->find(child.pid());
+        BOOST_TEST_REQUIRE(p != nullptr);
+        BOOST_TEST_REQUIRE(p->write_bytes_per_sec.has_value()); // measured, never made up
+        sum += *p->write_bytes_per_sec * static_cast<double>(r.snap->at.steady_ns - prev_ns) / 1e9;
+        prev_ns = r.snap->at.steady_ns;
+        light += p->detail_age ? 1 : 0;
+    }
+    auto last = c.sweep(now());
+    const std::uint64_t wb1 = *last.snap->find(child.pid())->write_bytes;
+    child.send('q');
+    child.wait();
+    std::remove(path.c_str());
+    const double written = static_cast<double>(chunk) * steps;
+    BOOST_TEST_MESSAGE("write_bytes " << wb0 << " -> " << wb1 << ", rate x dt " << sum
+                                      << ", written " << written << ", light " << light);
+    // The kernel counts the pages dirtied: the counter moved by what was written (5 %).
+    BOOST_TEST(static_cast<double>(wb1 - wb0) >= written * 0.95);
+    BOOST_TEST(sum >= written * 0.95);
+    BOOST_TEST(sum <= static_cast<double>(wb1 - wb0) * 1.0001);
 }
 
 BOOST_AUTO_TEST_CASE(extra_threads_are_counted) {
