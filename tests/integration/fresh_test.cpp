@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <unistd.h>
+#include <fstream>
 #include <set>
 
 using namespace procpulse::test;
@@ -25,6 +26,18 @@ bool lists(const json::value& procs, pid_t pid) {
     return false;
 }
 
+/** Waits (bounded) until the forked child has exec'd: its comm is `name`. */
+bool wait_exec(pid_t pid, const std::string& name) {
+    auto end = std::chrono::steady_clock::now() + 5s;
+    while (std::chrono::steady_clock::now() < end) {
+        std::ifstream f("/proc/" + std::to_string(pid) + "/comm");
+        std::string comm;
+        if (std::getline(f, comm) && comm == name) return true;
+        std::this_thread::yield();
+    }
+    return false;
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_CASE(rest_finds_a_process_started_after_the_last_sweep) {
@@ -32,6 +45,7 @@ BOOST_AUTO_TEST_CASE(rest_finds_a_process_started_after_the_last_sweep) {
     BOOST_REQUIRE_EQUAL(http_request(srv.port(), "GET", "/healthz").status, 200u);
     child_process child({"/bin/sleep", "611"});
     const std::string pid = std::to_string(child.pid());
+    BOOST_REQUIRE(wait_exec(child.pid(), "sleep")); // a few ms old, no sweep since
 
     auto m = http_request(srv.port(), "GET", "/api/processes/metrics/" + pid);
     BOOST_TEST_REQUIRE(m.status == 200u, m.body);

@@ -233,9 +233,11 @@ http_reply http_request(unsigned short port, const std::string& method, const st
 bool wait_seen(unsigned short port, int pid) {
     auto end = std::chrono::steady_clock::now() + 5s;
     while (std::chrono::steady_clock::now() < end) {
-        if (http_request(port, "GET", "/api/processes/metrics/" + std::to_string(pid)).status ==
-            200)
-            return true;
+        // The list holds only what a sweep saw (metrics/<pid> also reads a newer pid at once).
+        auto r = http_request(port, "GET", "/api/processes/list?sort=pid&limit=100000");
+        if (r.status == 200)
+            for (const auto& p : r.json.at("processes").as_array())
+                if (p.at("pid").as_int64() == pid) return true;
         std::this_thread::sleep_for(50ms);
     }
     return false;

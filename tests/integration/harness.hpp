@@ -78,7 +78,7 @@ http_reply http_request(unsigned short port, const std::string& method, const st
                         const std::string& body = "",
                         std::vector<std::pair<std::string, std::string>> headers = {});
 
-/** Waits (up to 5 s) until a sweep of the server has seen this pid. */
+/** Waits (up to 5 s) until a sweep of the server has seen this pid (it is in /api/processes/list). */
 bool wait_seen(unsigned short port, int pid);
 
 /** A WebSocket client with deadlines on every operation. */
