@@ -10,6 +10,7 @@
 #include <boost/json/parse.hpp>
 
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
@@ -18,6 +19,12 @@
 #include <unistd.h>
 
 namespace procpulse::test {
+
+std::string server_binary() {
+    const char* over = std::getenv("PROCPULSE_SERVER_BIN");
+    return over && *over ? over : PROCPULSE_BIN;
+}
+
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -67,7 +74,7 @@ int wait_for(pid_t pid, std::chrono::milliseconds limit) {
 
 server_process::server_process(std::vector<std::string> args)
     : log_(std::make_shared<std::string>()) {
-    args.insert(args.begin(), PROCPULSE_BIN);
+    args.insert(args.begin(), server_binary());
     pid_ = spawn(args, &err_fd_);
     // Read stderr until the "listening on" line (10 s at most).
     std::string text;
@@ -121,7 +128,7 @@ void server_process::kill9() {
 
 std::pair<int, std::string> run_server_to_exit(std::vector<std::string> args,
                                                std::chrono::milliseconds limit) {
-    args.insert(args.begin(), PROCPULSE_BIN);
+    args.insert(args.begin(), server_binary());
     int fd = -1;
     pid_t pid = spawn(args, &fd);
     std::string text;

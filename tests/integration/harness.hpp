@@ -24,6 +24,12 @@ namespace procpulse::test {
 
 using namespace std::chrono_literals;
 
+/**
+ * The server binary the tests start: $PROCPULSE_SERVER_BIN when set (a sanitized build, say),
+ * else the one built beside the tests.
+ */
+std::string server_binary();
+
 /** A running server process; SIGTERM and reaped on destruction. */
 class server_process {
 public:
