@@ -3,6 +3,7 @@
 #include "alerts/alert_service.hpp"
 #include "config/config.hpp"
 #include "core/collector.hpp"
+#include "core/stitch.hpp"
 #include "sampler/on_demand.hpp"
 #include "sampler/sampler.hpp"
 #include "sampler/users.hpp"
@@ -13,6 +14,7 @@
 #include "util/log.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -49,19 +51,23 @@ double wall_now() {
     return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count() / 1e6;
 }
 
-/** Points of `b` placed after those of `a` (a ends before b starts). */
-core::series concat(core::series a, const core::series& b) {
-    a.t.insert(a.t.end(), b.t.begin(), b.t.end());
-    for (std::size_t c = 0; c < a.values.size() && c < b.values.size(); ++c)
-        a.values[c].insert(a.values[c].end(), b.values[c].begin(), b.values[c].end());
-    return a;
-}
-
-/** The finest stored tier that still holds points as old as `from`. */
-std::int64_t tier_for(const std::vector<core::tier>& tiers, double from, double now) {
-    for (const auto& t : tiers)
-        if (now - from <= static_cast<double>(t.keep_ms) / 1000.0) return t.step_ms;
-    return tiers.back().step_ms;
+/**
+ * Where to listen: an address literal as given, or a name (localhost, a host name) resolved, IPv4
+ * first. Throws with the name and the resolver's reason when it cannot be resolved.
+ */
+tcp::endpoint listen_endpoint(net::io_context& ioc, const std::string& host, std::uint16_t port) {
+    boost::system::error_code ec;
+    auto addr = net::ip::make_address(host, ec);
+    if (!ec) return {addr, port};
+    tcp::resolver resolver(ioc);
+    auto found = resolver.resolve(host, std::to_string(port),
+                                  tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+    if (ec || found.empty())
+        throw std::runtime_error("cannot resolve the --listen host " + host + ": " +
+                                 (ec ? ec.message() : std::string("no address")));
+    for (const auto& e : found)
+        if (e.endpoint().address().is_v4()) return e.endpoint();
+    return found.begin()->endpoint();
 }
 
 } // namespace
@@ -93,20 +99,24 @@ int run_server(const config::config& cfg) {
     http::watch_list watched;
     if (db) {
         watched.assign(db->load_watch());
-        watched.on_change = [&db](const std::vector<int>& pids) {
+        watched.on_change = [&db](const std::vector<int>& pids) -> std::optional<std::string> {
             try {
                 db->save_watch(pids, wall_now());
+                return std::nullopt;
             } catch (const std::exception& e) {
                 log::error(std::string("saving the watch list failed: ") + e.what());
+                return std::string(e.what());
             }
         };
     }
     alerts::alert_service alert_svc(db.get());
     alert_svc.load(cfg.alerts_file);
     std::unique_ptr<store::writer> writer;
-    if (db)
+    if (db) {
         writer = std::make_unique<store::writer>(*db, tiers, cfg.flush_interval,
                                                  [&watched] { return watched.pids(); });
+        alert_svc.persist_events([w = writer.get()](store::event_row e) { w->submit_event(std::move(e)); });
+    }
 
     // A first sweep before serving, so that the first clients get data at once.
     auto first = coll.sweep(sampler::sampler::now());
@@ -164,21 +174,19 @@ int run_server(const config::config& cfg) {
         }
         if (!key) return std::nullopt;
         auto mem = hub_ptr->process_range(*key, from, to);
-        double mem_start = mem && !mem->t.empty() ? mem->t.front() : to + 1;
-        std::optional<core::series> old;
-        if (db && from < mem_start)
-            old = db->process_history(*key, from, std::min(to, mem_start - 1e-3),
-                                      tier_for(tiers, from, wall_now()));
-        if (!old) return mem;
-        if (!mem) return old;
-        return concat(std::move(*old), *mem);
+        core::tier_reader read;
+        if (db)
+            read = [&db, k = *key](std::int64_t step, double lo, double before) {
+                return db->process_history(k, lo, before, step);
+            };
+        return core::stitch(std::move(mem), tiers, from, to, wall_now(), read,
+                            core::process_column_count);
     };
     hooks.query = process_history;
     transport::hub hub(info, points, opts.page_size, hooks);
     hub_ptr = &hub;
     hub.publish(first.snap);
 
-    transport::io_pool pool(cfg.threads);
     transport::server_context ctx{
         cfg,
         hub,
@@ -191,15 +199,26 @@ int run_server(const config::config& cfg) {
         {}};
     ctx.process_history = process_history;
     ctx.system_history = [&](double from, double to) {
-        auto mem = hub.system_range(from, to);
-        double mem_start = mem.t.empty() ? to + 1 : mem.t.front();
-        if (!db || from >= mem_start) return mem;
-        auto old = db->system_history(from, std::min(to, mem_start - 1e-3),
-                                      tier_for(tiers, from, wall_now()));
-        return concat(std::move(old), mem);
+        core::tier_reader read;
+        if (db)
+            read = [&db](std::int64_t step, double lo, double before) {
+                return std::optional<core::series>(db->system_history(lo, before, step));
+            };
+        auto s = core::stitch(hub.system_range(from, to), tiers, from, to, wall_now(), read,
+                              core::system_column_count);
+        if (s) return std::move(*s);
+        core::series none;
+        none.values.resize(core::system_column_count);
+        return none;
     };
     ctx.alerts = &alert_svc;
     ctx.history_persisted = db != nullptr;
+    if (writer)
+        ctx.store_health = [&writer] {
+            auto h = writer->status();
+            return http::store_health{true, h.failing, h.last_error, h.dropped_rows,
+                                      h.pending_rows};
+        };
     ctx.read_now = [&live, &hub](int pid) -> std::optional<core::process_sample> {
         auto snap = hub.latest_snapshot();
         if (!snap) return std::nullopt;
@@ -220,7 +239,10 @@ int run_server(const config::config& cfg) {
                                                d->cmdline ? *d->cmdline : ""};
     };
 
-    tcp::endpoint ep(net::ip::make_address(cfg.listen_host), cfg.listen_port);
+    // Declared after everything its handlers use (ctx and its connection limiter, the hub), so
+    // that at exit the sessions still held by abandoned handlers are destroyed first.
+    transport::io_pool pool(cfg.threads);
+    const tcp::endpoint ep = listen_endpoint(pool.at(0), cfg.listen_host, cfg.listen_port);
     auto lst = std::make_shared<transport::listener>(pool, ep, ctx);
     auto bound = lst->local_endpoint();
     ctx.addr = {cfg.listen_host, bound.port()};

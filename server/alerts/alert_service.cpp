@@ -78,21 +78,19 @@ void alert_service::record(const std::vector<core::alert_event>& events) {
                   " value " + std::to_string(e.value));
         recent_.push_back(o);
         if (recent_.size() > 200) recent_.pop_front();
-        if (db_) {
-            try {
-                db_->add_event(e.time, e.rule_id, e.state, protocol::to_json(o));
-            } catch (const std::exception& ex) {
-                log::error(std::string("storing an alert event failed: ") + ex.what());
-            }
-        }
+        if (persist_) persist_(store::event_row{e.time, e.rule_id, e.state, protocol::to_json(o)});
     }
 }
 
 std::vector<core::alert_event> alert_service::evaluate(const core::snapshot& snap) {
     std::lock_guard lock(mutex_);
-    if (engine_.rules().empty()) return {};
-    auto events = engine_.evaluate(snap);
-    record(events);
+    auto events = std::move(unsent_);
+    unsent_.clear();
+    if (engine_.rules().empty()) return events;
+    auto fresh = engine_.evaluate(snap);
+    record(fresh);
+    events.insert(events.end(), std::make_move_iterator(fresh.begin()),
+                  std::make_move_iterator(fresh.end()));
     return events;
 }
 
@@ -131,7 +129,9 @@ bool alert_service::delete_rule(std::int64_t id, double now) {
     for (const auto& r : engine_.rules())
         found = found || r.id == id;
     if (!found) return false;
-    record(engine_.remove_rule(id, now));
+    auto resolved = engine_.remove_rule(id, now);
+    record(resolved);
+    unsent_.insert(unsent_.end(), resolved.begin(), resolved.end());
     if (db_) db_->delete_rule(id);
     return true;
 }

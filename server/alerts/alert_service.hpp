@@ -6,16 +6,16 @@
  */
 #include "core/alerts.hpp"
 #include "http/api.hpp"
+#include "store/store.hpp"
 
 #include <boost/json/array.hpp>
 
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <string>
 
-namespace procpulse::store {
-class store;
-}
+
 
 namespace procpulse::alerts {
 
@@ -23,11 +23,21 @@ class alert_service : public http::alerts_api {
 public:
     explicit alert_service(store::store* db);
 
+    /**
+     * Where events are stored: the store's writer queue (set before the sampler starts). Events
+     * are never written to SQLite on the sampler thread.
+     */
+    void persist_events(std::function<void(store::event_row)> sink) { persist_ = std::move(sink); }
+
     /** Loads rules from the store, then from a JSON file (an array of rules); throws on a bad file.
      */
     void load(const std::string& rules_file);
 
-    /** Evaluates a sweep: returns the events (also recorded). */
+    /**
+     * Evaluates a sweep: returns the events (also recorded), preceded by those that happened since
+     * the last sweep outside it (alerts resolved by deleting their rule), so that every event
+     * reaches the next tick.
+     */
     std::vector<core::alert_event> evaluate(const core::snapshot& snap);
 
     /** {"<instance id>": event} of the alerts firing now. */
@@ -45,6 +55,8 @@ private:
     std::mutex mutex_;
     core::alert_engine engine_;
     store::store* db_;
+    std::function<void(store::event_row)> persist_;
+    std::vector<core::alert_event> unsent_; // events for the next tick
     std::int64_t next_id_ = 1;
     std::deque<boost::json::object> recent_; // newest last
 };

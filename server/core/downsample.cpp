@@ -63,7 +63,8 @@ void downsampler::emit(const tier& tr, const process_key& key, bucket& b,
     history_row r;
     r.step_ms = tr.step_ms;
     r.key = key;
-    r.t = static_cast<double>(b.index) * static_cast<double>(tr.step_ms) / 1000.0;
+    r.t = b.points ? b.t_sum / b.points
+                   : static_cast<double>(b.index) * static_cast<double>(tr.step_ms) / 1000.0;
     r.values.resize(b.sum.size());
     for (std::size_t i = 0; i < b.sum.size(); ++i)
         if (b.count[i]) r.values[i] = b.sum[i] / b.count[i];
@@ -84,9 +85,13 @@ void downsampler::add_point(const process_key& key, double t,
         if (b.index != idx) {
             emit(tiers_[i], key, b, out);
             b.index = idx;
+            b.t_sum = 0;
+            b.points = 0;
             b.sum.assign(v.size(), 0.0);
             b.count.assign(v.size(), 0);
         }
+        b.t_sum += t;
+        ++b.points;
         for (std::size_t c = 0; c < v.size(); ++c)
             if (v[c]) b.sum[c] += *v[c], ++b.count[c];
     }

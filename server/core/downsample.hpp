@@ -27,7 +27,7 @@ std::optional<std::vector<tier>> parse_tiers(const std::string& text, std::strin
 struct history_row {
     std::int64_t step_ms = 0;
     process_key key;
-    double t = 0;                              // start of the bucket, seconds since the epoch
+    double t = 0; // mean time of the sweeps averaged (inside the bucket), seconds since the epoch
     std::vector<std::optional<double>> values; // process_columns or system_columns order
 };
 
@@ -36,7 +36,10 @@ std::vector<std::optional<double>> process_values(const process_sample& p);
 std::vector<std::optional<double>> system_values(const system_sample& s);
 
 /**
- * Averages points into tier buckets (the mean of the available values; null when none were).
+ * Averages points into tier buckets (the mean of the available values; null when none were),
+ * stamped with the mean time of the sweeps they average: a stored point never lies before the
+ * first sweep it holds nor after the last, and two runs of the server that share a bucket store
+ * two points instead of one overwriting the other.
  * A bucket is emitted when a point of a later bucket arrives, or when its series ends (the process
  * exited or is no longer watched). Pure; owned by the store's writer thread.
  */
@@ -55,6 +58,8 @@ public:
 private:
     struct bucket {
         std::int64_t index = -1;
+        double t_sum = 0; // of the sweep times, for the bucket's time stamp
+        std::uint32_t points = 0;
         std::vector<double> sum;
         std::vector<std::uint32_t> count;
     };

@@ -20,24 +20,31 @@ namespace procpulse::http {
 namespace json = boost::json;
 using protocol::round_to;
 
-void watch_list::changed(std::unique_lock<std::mutex>& lock) {
+std::string watch_list::save(const std::function<void()>& undo) {
+    if (!on_change) return {};
     std::vector<int> now(pids_.begin(), pids_.end());
-    lock.unlock();
-    if (on_change) on_change(now);
+    auto error = on_change(now);
+    if (!error) return {};
+    undo();
+    return error->empty() ? "the watch list could not be saved" : *error;
 }
 
-bool watch_list::add(int pid) {
-    std::unique_lock lock(mutex_);
-    bool fresh = pids_.insert(pid).second;
-    if (fresh) changed(lock);
-    return true;
+watch_list::outcome watch_list::add(int pid) {
+    std::lock_guard lock(mutex_);
+    outcome o;
+    if (!pids_.insert(pid).second) return o;
+    o.save_error = save([&] { pids_.erase(pid); });
+    o.changed = o.ok();
+    return o;
 }
 
-bool watch_list::remove(int pid) {
-    std::unique_lock lock(mutex_);
-    bool had = pids_.erase(pid) > 0;
-    if (had) changed(lock);
-    return had;
+watch_list::outcome watch_list::remove(int pid) {
+    std::lock_guard lock(mutex_);
+    outcome o;
+    if (pids_.erase(pid) == 0) return o;
+    o.save_error = save([&] { pids_.insert(pid); });
+    o.changed = o.ok();
+    return o;
 }
 
 bool watch_list::contains(int pid) const {
@@ -85,6 +92,13 @@ api_response reply(unsigned status, const json::object& o) {
 
 api_response fail(unsigned status, std::string_view message) {
     return reply(status, json::object{{"success", false}, {"error", message}});
+}
+
+/** 405 naming the methods the resource answers (RFC 9110: Allow is required). */
+api_response not_allowed(std::string allow) {
+    auto r = fail(405, "Method not allowed");
+    r.allow = std::move(allow);
+    return r;
 }
 
 std::optional<int> positive_int(std::string_view s) {
@@ -322,6 +336,7 @@ std::optional<api_response> handle_api(std::string_view method, std::string_view
     target_parts tp = split_target(target);
     const std::string& path = tp.path;
     if (path == "/healthz") {
+        if (method != "GET" && method != "HEAD") return not_allowed("GET, HEAD");
         if (!ctx.latest) return reply(503, json::object{{"status", "starting"}});
         double age = ctx.now - ctx.latest->at.wall;
         bool fresh = age < 5 * ctx.interval_seconds + 1;
@@ -332,8 +347,8 @@ std::optional<api_response> handle_api(std::string_view method, std::string_view
     if (path.rfind("/api/", 0) != 0) return std::nullopt;
     const bool get = method == "GET" || method == "HEAD";
     const bool post = method == "POST";
-    auto need = [&](bool ok) -> std::optional<api_response> {
-        if (!ok) return fail(405, "Method not allowed");
+    auto need = [&](bool ok, const char* allow = "GET, HEAD") -> std::optional<api_response> {
+        if (!ok) return not_allowed(allow);
         return std::nullopt;
     };
     const core::snapshot_ptr& snap = ctx.latest;
@@ -396,22 +411,31 @@ std::optional<api_response> handle_api(std::string_view method, std::string_view
         return reply(200, json::object{{"success", true}, {"processes", std::move(list)}});
     }
     if (path == "/api/processes/monitor/add" || path == "/api/processes/monitor/remove") {
-        if (auto r = need(post)) return r;
+        if (auto r = need(post, "POST")) return r;
         auto pid = body_pid(body);
         if (auto* r = std::get_if<api_response>(&pid)) return *r;
         int p = std::get<int>(pid);
         if (path.ends_with("/add")) {
-            bool ok = snap && (snap->find(p) || (ctx.read_now && ctx.read_now(p))) &&
-                      ctx.watched.add(p);
+            bool exists = snap && (snap->find(p) || (ctx.read_now && ctx.read_now(p)));
+            auto done = exists ? ctx.watched.add(p) : watch_list::outcome{};
+            if (!done.ok()) // the change was undone: say so, never success
+                return reply(500, json::object{{"success", false},
+                                               {"message", "Failed to add process: " +
+                                                               done.save_error}});
             return reply(200,
-                         json::object{{"success", ok},
-                                      {"message", ok ? "Process " + std::to_string(p) + " added"
-                                                     : std::string("Failed to add process")}});
+                         json::object{{"success", exists},
+                                      {"message", exists ? "Process " + std::to_string(p) + " added"
+                                                         : std::string("Failed to add process")}});
         }
-        bool ok = ctx.watched.remove(p);
-        return reply(200, json::object{{"success", ok},
-                                       {"message", ok ? "Process " + std::to_string(p) + " removed"
-                                                      : std::string("Process not found")}});
+        auto done = ctx.watched.remove(p);
+        if (!done.ok())
+            return reply(500, json::object{{"success", false},
+                                           {"message", "Failed to remove process: " +
+                                                           done.save_error}});
+        return reply(200, json::object{{"success", done.changed},
+                                       {"message", done.changed
+                                                       ? "Process " + std::to_string(p) + " removed"
+                                                       : std::string("Process not found")}});
     }
     if (path == "/api/processes/metrics") {
         if (auto r = need(get)) return r;
@@ -450,10 +474,14 @@ std::optional<api_response> handle_api(std::string_view method, std::string_view
     if (path == "/api/system") {
         if (auto r = need(get)) return r;
         if (!snap) return no_sample();
+        json::value store_error = nullptr;
+        if (ctx.store_error)
+            if (auto e = ctx.store_error()) store_error = json::string(*e);
         return reply(
             200, json::object{{"success", true},
                               {"system", protocol::system_record(snap->system, snap->at.wall)},
-                              {"history_persisted", ctx.history_persisted}});
+                              {"history_persisted", ctx.history_persisted},
+                              {"store_error", std::move(store_error)}});
     }
     if (path == "/api/system/history") {
         if (auto r = need(get)) return r;
@@ -477,7 +505,7 @@ std::optional<api_response> handle_api(std::string_view method, std::string_view
         if (path == "/api/alerts/rules") {
             if (get)
                 return reply(200, json::object{{"success", true}, {"rules", ctx.alerts->rules()}});
-            if (!post) return fail(405, "Method not allowed");
+            if (!post) return not_allowed("GET, HEAD, POST");
             boost::system::error_code ec;
             json::value v = json::parse(body, ec);
             if (ec) return fail(400, "Body must be a JSON object");
@@ -487,7 +515,7 @@ std::optional<api_response> handle_api(std::string_view method, std::string_view
         }
         const std::string rule_prefix = "/api/alerts/rules/";
         if (path.rfind(rule_prefix, 0) == 0) {
-            if (method != "DELETE") return fail(405, "Method not allowed");
+            if (method != "DELETE") return not_allowed("DELETE");
             auto id = positive_int(std::string_view(path).substr(rule_prefix.size()));
             if (!id) return fail(400, "Rule id must be a positive integer");
             if (!ctx.alerts->delete_rule(*id, ctx.now)) return fail(404, "Rule not found");

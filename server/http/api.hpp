@@ -24,17 +24,29 @@ namespace procpulse::http {
 /** The server-wide watch list of the seed's monitor/add and monitor/remove. Thread-safe. */
 class watch_list {
 public:
-    /** Called after every change with the new list (persistence hooks in here). */
-    std::function<void(const std::vector<int>&)> on_change;
+    /**
+     * Persists the list after a change; called with the list lock held (so that saves happen in
+     * the order of the changes). Returns an error text when the list could not be saved: the
+     * change is then undone.
+     */
+    std::function<std::optional<std::string>(const std::vector<int>&)> on_change;
 
-    bool add(int pid);
-    bool remove(int pid);
+    /** What add/remove did. */
+    struct outcome {
+        bool changed = false;     ///< the list changed (and was saved)
+        std::string save_error;   ///< not empty: the change could not be saved and was undone
+        bool ok() const { return save_error.empty(); }
+    };
+
+    outcome add(int pid);
+    outcome remove(int pid);
     bool contains(int pid) const;
     std::vector<int> pids() const;
     void assign(const std::vector<int>& pids);
 
 private:
-    void changed(std::unique_lock<std::mutex>& lock);
+    /** Saves the list (lock held); undoes `undo` when the save fails. */
+    std::string save(const std::function<void()>& undo);
     mutable std::mutex mutex_;
     std::set<int> pids_;
 };
@@ -56,6 +68,7 @@ struct api_response {
     unsigned status = 200;
     std::string body;
     std::string content_type = "application/json";
+    std::string allow; ///< for 405: the methods the resource answers (the Allow header)
 };
 
 /** What the API reads. */
@@ -86,6 +99,8 @@ struct api_context {
     std::function<std::vector<core::process_sample>()> read_new;
     /** False when no database keeps history (shown by /api/system). */
     bool history_persisted = true;
+    /** Why history writes fail now, if they do (shown by /api/system as "store_error"). */
+    std::function<std::optional<std::string>()> store_error;
 };
 
 /** Handles /api/... and /healthz; nullopt for any other path. */

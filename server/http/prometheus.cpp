@@ -84,6 +84,18 @@ std::string prometheus_text(const core::snapshot& snap, const std::vector<int>& 
     sample(out, "procpulse_history_bytes", "", static_cast<double>(stats.history_bytes));
     head(out, "procpulse_sweep_seconds", "gauge", "Duration of the last /proc sweep.");
     sample(out, "procpulse_sweep_seconds", "", stats.last_sweep_seconds);
+    if (stats.store.enabled) {
+        head(out, "procpulse_store_write_failing", "gauge",
+             "1 while history writes to the database fail (disk full, file gone).");
+        sample(out, "procpulse_store_write_failing", "", stats.store.failing ? 1.0 : 0.0);
+        head(out, "procpulse_store_pending_rows", "gauge", "History rows waiting to be written.");
+        sample(out, "procpulse_store_pending_rows", "",
+               static_cast<double>(stats.store.pending_rows));
+        head(out, "procpulse_store_dropped_rows_total", "counter",
+             "History rows dropped because the database refused writes for too long.");
+        sample(out, "procpulse_store_dropped_rows_total", "",
+               static_cast<double>(stats.store.dropped_rows));
+    }
 
     struct metric {
         const char* name;

@@ -3,6 +3,7 @@
 #include "protocol/records.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <cctype>
@@ -47,8 +48,9 @@ std::optional<std::int64_t> as_int(const json::value& v) {
     if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX))
         return static_cast<std::int64_t>(v.get_uint64());
     if (v.is_double()) {
+        // Converting a double out of int64's range is undefined behaviour: check first.
         double d = v.get_double();
-        if (d == static_cast<double>(static_cast<std::int64_t>(d)))
+        if (std::isfinite(d) && d >= -0x1p63 && d < 0x1p63 && std::trunc(d) == d)
             return static_cast<std::int64_t>(d);
     }
     return std::nullopt;
@@ -243,8 +245,8 @@ json::object series_json(const core::series& s, const char* const* names, std::s
         for (const auto& v : s.values[c]) {
             if (!v)
                 col.emplace_back(nullptr);
-            else if (*v == static_cast<double>(static_cast<std::int64_t>(*v)) &&
-                     std::abs(*v) < 9e15)
+            else if (std::abs(*v) < 9e15 && // range first: the cast of a larger one is UB
+                     *v == static_cast<double>(static_cast<std::int64_t>(*v)))
                 col.emplace_back(static_cast<std::int64_t>(*v));
             else
                 col.emplace_back(round_to(*v, 2));

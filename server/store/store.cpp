@@ -204,7 +204,7 @@ void store::save_watch(const std::vector<int>& pids, double now) {
         }
         exec("COMMIT");
     } catch (...) {
-        exec("ROLLBACK");
+        rollback(); // the first error is the one to report (SQLITE_FULL, say), not ROLLBACK's
         throw;
     }
 }
@@ -260,7 +260,7 @@ void store::write(const std::vector<core::history_row>& rows, const std::vector<
         }
         exec("COMMIT");
     } catch (...) {
-        exec("ROLLBACK");
+        rollback(); // the first error is the one to report (SQLITE_FULL, say), not ROLLBACK's
         throw;
     }
 }
@@ -348,10 +348,31 @@ void store::delete_rule(std::int64_t id) {
 
 void store::add_event(double t, std::int64_t rule_id, const std::string& state,
                       const std::string& json) {
+    add_events({event_row{t, rule_id, state, json}});
+}
+
+void store::add_events(const std::vector<event_row>& events) {
+    if (events.empty()) return;
     std::lock_guard lock(mutex_);
-    stmt s(db_, "INSERT INTO alert_events(t, rule_id, state, event) VALUES(?, ?, ?, ?)");
-    s.bind(1, t).bind(2, rule_id).bind(3, state).bind(4, json);
-    s.step();
+    exec("BEGIN");
+    try {
+        stmt s(db_, "INSERT INTO alert_events(t, rule_id, state, event) VALUES(?, ?, ?, ?)");
+        for (const auto& e : events) {
+            s.bind(1, e.t).bind(2, e.rule_id).bind(3, e.state).bind(4, e.json);
+            s.step();
+            s.reset();
+        }
+        exec("COMMIT");
+    } catch (...) {
+        rollback();
+        throw;
+    }
+}
+
+void store::rollback() noexcept {
+    // After SQLITE_FULL and similar errors SQLite may already have rolled back on its own: then
+    // there is nothing to undo, and ROLLBACK's own error would hide the first one.
+    if (db_ && !sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 std::vector<std::string> store::recent_events(std::size_t limit) {

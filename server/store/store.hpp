@@ -34,6 +34,14 @@ public:
 inline constexpr int application_id = 0x70706c73;
 inline constexpr int schema_version = 1;
 
+/** An alert event to store. */
+struct event_row {
+    double t = 0;
+    std::int64_t rule_id = 0;
+    std::string state;
+    std::string json;
+};
+
 class store {
 public:
     /**
@@ -67,6 +75,8 @@ public:
     void delete_rule(std::int64_t id);
     void add_event(double t, std::int64_t rule_id, const std::string& state,
                    const std::string& json);
+    /** Several events in one transaction (the writer thread's batch). */
+    void add_events(const std::vector<event_row>& events);
     /** The newest events, newest first. */
     std::vector<std::string> recent_events(std::size_t limit);
 
@@ -75,6 +85,8 @@ public:
 
 private:
     void exec(const char* sql);
+    /** Ends a failed transaction if one is still open; never throws. */
+    void rollback() noexcept;
     std::string path_;
     sqlite3* db_ = nullptr;
     std::mutex mutex_;

@@ -25,6 +25,24 @@ void writer::submit(core::snapshot_ptr snap) {
     cv_.notify_one();
 }
 
+void writer::submit_event(event_row e) {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return;
+        events_.push_back(std::move(e));
+        if (events_.size() > max_pending_events) {
+            events_.pop_front();
+            ++health_.dropped_events;
+        }
+    }
+    cv_.notify_one();
+}
+
+writer::health writer::status() const {
+    std::lock_guard lock(mutex_);
+    return health_;
+}
+
 void writer::stop() {
     {
         std::lock_guard lock(mutex_);
@@ -55,13 +73,49 @@ void writer::flush(bool final_flush) {
         auto rows = down_.flush();
         pending_.insert(pending_.end(), rows.begin(), rows.end());
     }
-    if (pending_.empty()) return;
+    if (pending_.empty() && pending_events_.empty()) return;
+    std::string error;
     try {
+        store_.add_events(pending_events_);
+        pending_events_.clear();
         store_.write(pending_, tiers_, last_time_);
         pending_.clear();
     } catch (const std::exception& e) {
-        log::error(std::string("history write to ") + store_.path() + " failed: " + e.what());
-        if (pending_.size() > 1000000) pending_.clear(); // do not grow without bound
+        error = e.what();
+    }
+    // A disk that refuses writes: keep the newest rows up to a bound, drop the oldest (counted).
+    std::size_t dropped = 0, dropped_events = 0;
+    if (pending_events_.size() > max_pending_events) {
+        dropped_events = pending_events_.size() - max_pending_events;
+        pending_events_.erase(pending_events_.begin(),
+                              pending_events_.begin() + static_cast<std::ptrdiff_t>(dropped_events));
+    }
+    if (pending_.size() > max_pending_rows) {
+        dropped = pending_.size() - max_pending_rows;
+        pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(dropped));
+    }
+    bool first_failure = false, recovered = false;
+    {
+        std::lock_guard lock(mutex_);
+        health_.dropped_rows += dropped;
+        health_.dropped_events += dropped_events;
+        health_.pending_rows = pending_.size();
+        first_failure = !error.empty() && !health_.failing;
+        recovered = error.empty() && health_.failing;
+        health_.failing = !error.empty();
+        if (!error.empty()) health_.last_error = error;
+    }
+    // Logged once per episode, not once per flush.
+    if (first_failure) {
+        log::error("history write to " + store_.path() + " failed: " + error +
+                   " (rows wait in memory, at most " + std::to_string(max_pending_rows) +
+                   "; retrying at each flush)");
+    }
+    if (!error.empty()) ++failures_;
+    if (recovered) {
+        log::warn("history writes to " + store_.path() + " resumed after " +
+                  std::to_string(failures_) + " failed flushes");
+        failures_ = 0;
     }
 }
 
@@ -72,8 +126,12 @@ void writer::run() {
         bool stop = false;
         {
             std::unique_lock lock(mutex_);
-            cv_.wait_until(lock, next_flush, [&] { return stopping_ || !queue_.empty(); });
+            cv_.wait_until(lock, next_flush,
+                           [&] { return stopping_ || !queue_.empty() || !events_.empty(); });
             batch.swap(queue_);
+            for (auto& e : events_)
+                pending_events_.push_back(std::move(e));
+            events_.clear();
             stop = stopping_;
         }
         drain(batch);

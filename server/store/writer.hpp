@@ -14,6 +14,7 @@
 #include <functional>
 #include <mutex>
 #include <set>
+#include <string>
 #include <thread>
 
 namespace procpulse::store {
@@ -27,6 +28,26 @@ public:
 
     /** Queues a snapshot (any thread; cheap). */
     void submit(core::snapshot_ptr snap);
+
+    /**
+     * Queues an alert event to store (any thread; cheap): the sampler thread never touches SQLite.
+     * Written at the next flush, before the history rows.
+     */
+    void submit_event(event_row e);
+
+    /** What the writer has done, for /metrics and hello (any thread). */
+    struct health {
+        bool failing = false;             ///< the last flush failed
+        std::string last_error;           ///< of the current failure episode
+        std::uint64_t dropped_rows = 0;   ///< history rows dropped while the disk refused them
+        std::uint64_t dropped_events = 0; ///< alert events dropped likewise
+        std::size_t pending_rows = 0;     ///< rows waiting for the next flush
+    };
+    health status() const;
+
+    /** Rows kept waiting while writes fail; beyond, the oldest history rows are dropped. */
+    static constexpr std::size_t max_pending_rows = 100000;
+    static constexpr std::size_t max_pending_events = 10000;
 
     /** Flushes and joins the thread. Idempotent. */
     void stop();
@@ -44,11 +65,15 @@ private:
     std::function<std::vector<int>()> watched_;
     core::downsampler down_;
     std::vector<core::history_row> pending_;
+    std::vector<event_row> pending_events_;
     double last_time_ = 0;
+    std::size_t failures_ = 0; // flushes failed in a row (writer thread)
 
-    std::mutex mutex_;
+    mutable std::mutex mutex_;
     std::condition_variable cv_;
     std::deque<core::snapshot_ptr> queue_;
+    std::deque<event_row> events_;
+    health health_; // guarded by mutex_
     bool stopping_ = false;
     std::thread thread_;
 };

@@ -79,12 +79,24 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     if (ec) {
         if (ec != net::error::operation_aborted && ec != beast::error::timeout)
             log::debug(peer_ + ": http read: " + ec.message());
-        if (ec == beast::error::timeout || ec == bhttp::error::bad_method ||
-            ec == bhttp::error::bad_target || ec == bhttp::error::bad_version)
+        // Any malformed request (bad method, target, version, a header line without a colon, a
+        // bad chunk...) and a request that did not arrive in time get a 400, then the close.
+        if (ec == beast::error::timeout || ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category())
             return send(make(400, json_error("Bad request"), "application/json", 11, false));
         return;
     }
     request req = parser_->release();
+    // RFC 9112: a request with more than one Host is invalid; two Origins cannot be checked.
+    if (req.count(bhttp::field::host) > 1)
+        return send(make(400, json_error("Bad request: more than one Host header"),
+                         "application/json", req.version(), false));
+    const bool changes_state = websocket::is_upgrade(req) ||
+                               (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head);
+    if (changes_state && req.count(bhttp::field::origin) > 1) {
+        log::info(peer_ + ": refused a request with more than one Origin");
+        return send(make(403, json_error("Origin not allowed: more than one Origin header"),
+                         "application/json", req.version(), false));
+    }
     const std::string_view host = header(req, bhttp::field::host).value_or("");
     if (!http::host_allowed(host, ctx_.addr)) {
         log::info(peer_ + ": refused Host '" + std::string(host) + "'");
@@ -149,10 +161,16 @@ std::shared_ptr<http_session::response> http_session::handle(const request& req)
         return make(403, json_error("Origin not allowed"), "application/json", v, ka);
 
     if (tp.path == "/metrics") {
+        if (method != "GET" && method != "HEAD") {
+            auto res = make(405, json_error("Method not allowed"), "application/json", v, ka);
+            res->set(bhttp::field::allow, "GET, HEAD");
+            return res;
+        }
         auto snap = ctx_.hub.latest_snapshot();
         if (!snap) return make(503, "# no sample yet\n", "text/plain; version=0.0.4", v, ka);
         http::server_stats st{ctx_.hub.session_count(), ctx_.hub.history_processes(),
-                              ctx_.hub.history_bytes(), ctx_.last_sweep_seconds.load()};
+                              ctx_.hub.history_bytes(), ctx_.last_sweep_seconds.load(), {}};
+        if (ctx_.store_health) st.store = ctx_.store_health();
         return make(200, http::prometheus_text(*snap, ctx_.watched.pids(), st),
                     "text/plain; version=0.0.4; charset=utf-8", v, ka);
     }
@@ -170,9 +188,16 @@ std::shared_ptr<http_session::response> http_session::handle(const request& req)
     api.read_now = ctx_.read_now;
     api.read_new = ctx_.read_new;
     api.history_persisted = ctx_.history_persisted;
+    if (ctx_.store_health)
+        api.store_error = [f = ctx_.store_health]() -> std::optional<std::string> {
+            auto h = f();
+            if (!h.failing) return std::nullopt;
+            return h.error;
+        };
     if (auto r = http::handle_api(method, target, req.body(), api)) {
         auto res = make(r->status, std::move(r->body), r->content_type, v, ka);
         res->set(bhttp::field::cache_control, "no-store");
+        if (!r->allow.empty()) res->set(bhttp::field::allow, r->allow);
         if (method == "HEAD") res->body().clear();
         return res;
     }

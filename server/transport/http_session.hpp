@@ -2,6 +2,7 @@
 /** One HTTP connection: REST API, static files, /metrics, and the upgrade to WebSocket at /ws. */
 #include "config/config.hpp"
 #include "http/api.hpp"
+#include "http/prometheus.hpp"
 #include "http/security.hpp"
 #include "http/static_files.hpp"
 #include "transport/limits.hpp"
@@ -39,6 +40,8 @@ struct server_context {
     decltype(http::api_context::read_now) read_now;
     decltype(http::api_context::read_new) read_new;
     bool history_persisted = true;
+    /** How history writes fare; empty without a database. */
+    std::function<http::store_health()> store_health;
 };
 
 class http_session : public std::enable_shared_from_this<http_session> {

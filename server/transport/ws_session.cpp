@@ -138,6 +138,9 @@ void ws_session::close_with(websocket::close_code code, const char* why) {
     if (closing_) return;
     closing_ = true;
     pending_tick_.reset();
+    // The write deadline's handler holds the session: cancel it so that a closed session (and its
+    // connection slot) ends with its last operation, not up to --write-timeout later.
+    write_timer_.cancel();
     log::debug(peer_ + ": closing (" + why + ")");
     ws_.async_close(code, [self = shared_from_this()](beast::error_code ec) {
         if (ec) self->fail(ec, "close");
@@ -151,6 +154,7 @@ void ws_session::enqueue(std::string msg) {
     if (queued_bytes_ > cfg_.lim.outbox_bytes) {
         log::warn(peer_ + ": outbox over " + std::to_string(cfg_.lim.outbox_bytes) +
                   " bytes, closing the lagging client");
+        write_timer_.cancel();
         beast::get_lowest_layer(ws_).socket().close();
         closing_ = true;
         return;
@@ -185,8 +189,15 @@ void ws_session::do_write() {
 void ws_session::on_write_timeout(beast::error_code ec) {
     timer_armed_ = false;
     if (ec || !writing_ || closing_) return;
-    const auto due = write_started_ + cfg_.lim.write_timeout;
-    if (std::chrono::steady_clock::now() < due) { // the pending write started later: wait for it
+    auto due = write_started_ + cfg_.lim.write_timeout;
+    const auto now = std::chrono::steady_clock::now();
+    // A timer that fires much later than it was due means the server itself was not running
+    // (SIGSTOP, a suspended VM): the client had no chance to read. Count from now instead.
+    if (now - write_timer_.expiry() > std::chrono::seconds(1)) {
+        write_started_ = now;
+        due = now + cfg_.lim.write_timeout;
+    }
+    if (now < due) { // the pending write started later: wait for it
         timer_armed_ = true;
         write_timer_.expires_at(due);
         write_timer_.async_wait(net::bind_executor(

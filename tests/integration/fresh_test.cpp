@@ -16,8 +16,7 @@ namespace {
 
 /** A long interval: a child started after the server is up stays out of the sweeps for 5 s. */
 std::vector<std::string> slow() {
-    return {"--listen",    "127.0.0.1:0", "--interval", "5s",
-            "--log-level", "warn",        "--db",       ":memory:"};
+    return quick_server_args("5s");
 }
 
 bool lists(const json::value& procs, pid_t pid) {

@@ -8,6 +8,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/test/unit_test.hpp>
 
 #include <csignal>
 #include <cstdlib>
@@ -19,6 +20,23 @@
 #include <unistd.h>
 
 namespace procpulse::test {
+
+std::vector<std::string> quick_server_args(const std::string& interval) {
+    return {"--listen",    "127.0.0.1:0", "--interval", interval,
+            "--log-level", "warn",        "--db",       ":memory:"};
+}
+
+temp_dir::temp_dir(const std::string& prefix) {
+    path = std::filesystem::temp_directory_path() /
+           (prefix + "-" + std::to_string(::getpid()) + "-" +
+            std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+    std::filesystem::create_directories(path);
+}
+
+temp_dir::~temp_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+}
 
 std::string server_binary() {
     const char* over = std::getenv("PROCPULSE_SERVER_BIN");
@@ -70,7 +88,17 @@ int wait_for(pid_t pid, std::chrono::milliseconds limit) {
     return -1;
 }
 
+/** The last lines of a log, for failure messages. */
+std::string tail(const std::string& log, std::size_t bytes = 4000) {
+    return log.size() <= bytes ? log : "..." + log.substr(log.size() - bytes);
+}
+
 } // namespace
+
+bool sanitizer_report(const std::string& log) {
+    return log.find("Sanitizer") != std::string::npos ||
+           log.find("runtime error:") != std::string::npos;
+}
 
 server_process::server_process(std::vector<std::string> args)
     : log_(std::make_shared<std::string>()) {
@@ -111,7 +139,10 @@ int server_process::terminate(std::chrono::milliseconds limit) {
     if (pid_ <= 0) return -1;
     ::kill(pid_, SIGTERM);
     int r = wait_for(pid_, limit);
-    if (r >= 0) pid_ = -1;
+    if (r >= 0) {
+        pid_ = -1;
+        exit_status_ = r;
+    }
     return r;
 }
 
@@ -124,6 +155,7 @@ void server_process::kill9() {
     ::kill(pid_, SIGKILL);
     wait_for(pid_, 5s);
     pid_ = -1;
+    exit_status_ = 0; // killed on purpose
 }
 
 std::pair<int, std::string> run_server_to_exit(std::vector<std::string> args,
@@ -160,15 +192,29 @@ std::pair<int, std::string> run_server_to_exit(std::vector<std::string> args,
 }
 
 server_process::~server_process() {
+    // Every server a test starts must end cleanly: SIGTERM -> exit status 0 within a bound, and
+    // no sanitizer report in its log. (A test that kills it on purpose calls kill9() first.)
+    int status = 0;
     if (pid_ > 0) {
         ::kill(pid_, SIGTERM);
-        if (wait_for(pid_, 3s) < 0) {
+        status = wait_for(pid_, 10s);
+        if (status < 0) {
             ::kill(pid_, SIGKILL);
             wait_for(pid_, 3s);
         }
+        pid_ = -1;
+    } else {
+        status = exit_status_;
     }
     if (drain_.joinable()) drain_.join();
     if (err_fd_ >= 0) ::close(err_fd_);
+    if (status < 0)
+        BOOST_ERROR("the server did not exit within 10 s of SIGTERM; log:\n" + tail(*log_));
+    else if (status != 0)
+        BOOST_ERROR("the server exited with status " + std::to_string(status) + "; log:\n" +
+                    tail(*log_));
+    if (sanitizer_report(*log_))
+        BOOST_ERROR("sanitizer report in the server's log:\n" + tail(*log_));
 }
 
 child_process::child_process(std::vector<std::string> args) {

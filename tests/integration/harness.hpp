@@ -13,6 +13,7 @@
 #include <boost/json/value.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,12 +26,33 @@ namespace procpulse::test {
 using namespace std::chrono_literals;
 
 /**
+ * Server arguments for most tests: loopback, an ephemeral port, sweeps every `interval`, warnings
+ * only, history in memory.
+ */
+std::vector<std::string> quick_server_args(const std::string& interval = "200ms");
+
+/** A temporary directory of the test's own, removed with what it holds at the end. */
+struct temp_dir {
+    std::filesystem::path path;
+    explicit temp_dir(const std::string& prefix = "procpulse-test");
+    ~temp_dir();
+    temp_dir(const temp_dir&) = delete;
+    temp_dir& operator=(const temp_dir&) = delete;
+};
+
+/**
  * The server binary the tests start: $PROCPULSE_SERVER_BIN when set (a sanitized build, say),
  * else the one built beside the tests.
  */
 std::string server_binary();
 
-/** A running server process; SIGTERM and reaped on destruction. */
+/** True when a server log holds an ASan/UBSan/TSan report. */
+bool sanitizer_report(const std::string& log);
+
+/**
+ * A running server process; SIGTERM and reaped on destruction, where a failed exit (status other
+ * than 0, no exit within 10 s, a sanitizer report) is a test error.
+ */
 class server_process {
 public:
     explicit server_process(std::vector<std::string> args);
@@ -42,7 +64,7 @@ public:
     pid_t pid() const { return pid_; }
     /** Sends SIGTERM and waits up to `limit`; returns the exit status, or -1 on timeout. */
     int terminate(std::chrono::milliseconds limit);
-    /** SIGKILL, reaped. */
+    /** SIGKILL, reaped (a deliberate kill: not checked as an exit). */
     void kill9();
     /** Everything the server wrote to stderr so far. */
     std::string log() const;
@@ -51,6 +73,7 @@ private:
     pid_t pid_ = -1;
     unsigned short port_ = 0;
     int err_fd_ = -1;
+    int exit_status_ = 0; // of a terminate() that saw the exit
     std::shared_ptr<std::string> log_;
     std::thread drain_;
 };

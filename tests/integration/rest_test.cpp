@@ -8,8 +8,7 @@ namespace json = boost::json;
 
 namespace {
 std::vector<std::string> fast() {
-    return {"--listen",    "127.0.0.1:0", "--interval", "200ms",
-            "--log-level", "warn",        "--db",       ":memory:"};
+    return quick_server_args();
 }
 std::string str(const json::value& v, const char* k) {
     return std::string(v.at(k).as_string());

@@ -16,17 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct temp_dir {
-    fs::path path;
-    temp_dir() {
-        path = fs::temp_directory_path() /
-               ("procpulse-store-" + std::to_string(::getpid()) + "-" +
-                std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-        fs::create_directories(path);
-    }
-    ~temp_dir() { fs::remove_all(path); }
-};
-
 std::vector<std::string> with_db(const fs::path& db) {
     return {"--listen",         "127.0.0.1:0", "--interval",  "200ms",
             "--log-level",      "warn",        "--db",        db.string(),

@@ -19,8 +19,7 @@ namespace json = boost::json;
 namespace {
 
 std::vector<std::string> fast() {
-    return {"--listen",    "127.0.0.1:0", "--interval", "200ms",
-            "--log-level", "warn",        "--db",       ":memory:"};
+    return quick_server_args();
 }
 
 /** Reads hello and checks the common members. */
@@ -458,4 +457,32 @@ BOOST_AUTO_TEST_CASE(bad_command_lines_exit_2_with_a_message) {
     for (const char* flag : {"--listen", "--token", "--allow-origin", "--interval", "--proc-root",
                              "--db", "--once", "--watch"})
         BOOST_TEST(t3.find(flag) == std::string::npos); // help goes to stdout, not stderr
+}
+
+BOOST_AUTO_TEST_CASE(deleting_a_rule_resolves_its_alerts_with_rule_deleted_on_the_websocket) {
+    server_process srv(fast());
+    child_process child({"/bin/sleep", "641"});
+    const std::string pid = std::to_string(child.pid());
+    ws_client c(srv.port());
+    BOOST_REQUIRE(c.next_of("hello"));
+    c.send(R"({"type":"subscribe","topic":"alerts"})");
+    auto rule = http_request(srv.port(), "POST", "/api/alerts/rules",
+                             R"({"metric":"rss","op":">=","threshold":0,"scope":"pid","pid":)" +
+                                 pid + R"(,"name":"any rss"})");
+    BOOST_REQUIRE(rule.status == 201u);
+    const auto id = rule.json.at("rule").at("id").as_int64();
+    auto firing = c.next_of("alert", 10s);
+    BOOST_REQUIRE(firing);
+    BOOST_TEST(firing->at("event").at("state").as_string() == "firing");
+    BOOST_REQUIRE(http_request(srv.port(), "DELETE", "/api/alerts/rules/" + std::to_string(id))
+                      .status == 200u);
+    // The resolution comes with the next tick, as the protocol promises.
+    std::optional<boost::json::object> resolved;
+    for (int i = 0; i < 5 && !resolved; ++i) {
+        auto m = c.next_of("alert", 5s);
+        if (m && m->at("event").at("state").as_string() == "resolved") resolved = m;
+    }
+    BOOST_REQUIRE(resolved);
+    BOOST_TEST(resolved->at("event").at("reason").as_string() == "rule_deleted");
+    BOOST_TEST(resolved->at("event").at("rule_id").as_int64() == id);
 }

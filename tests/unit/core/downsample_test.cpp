@@ -48,7 +48,9 @@ BOOST_AUTO_TEST_CASE(buckets_average_and_close_when_the_next_bucket_starts) {
     BOOST_REQUIRE(rows.size() == 2u);               // system and the process
     const history_row* proc = rows[0].key.pid == 42 ? &rows[0] : &rows[1];
     const history_row* sys = rows[0].key.pid == 0 ? &rows[0] : &rows[1];
-    BOOST_TEST(proc->t == 100.0);
+    // Stamped at the mean time of the sweeps it holds (100, 105, 109.9), inside the bucket.
+    BOOST_TEST(proc->t == (100.0 + 105.0 + 109.9) / 3, boost::test_tools::tolerance(1e-9));
+    BOOST_TEST(sys->t == proc->t);
     BOOST_TEST(proc->step_ms == 10000);
     BOOST_TEST(*proc->values[0] == 2000.0);   // rss mean of 1000, 3000, 2000
     BOOST_TEST(*proc->values[3] == 20.0);     // cpu mean of 10 and 30
@@ -72,4 +74,26 @@ BOOST_AUTO_TEST_CASE(an_exited_or_unwatched_process_flushes_its_open_bucket) {
     BOOST_TEST(rest.size() == 2u); // the system's open buckets in both tiers
     for (const auto& r : rest)
         BOOST_TEST(r.key.pid == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_first_bucket_is_never_stamped_before_its_first_sweep) {
+    // A server that starts at 100.7 into a 10 s bucket: the point is not dated 100.0 (before the
+    // server existed) with a mean of later values, but at the mean of the sweeps it holds.
+    downsampler d({{10000, 3600000}});
+    std::set<process_key> keep{key};
+    d.add(at(100.7, 1.0, 100), keep);
+    d.add(at(101.7, 1.0, 300), keep);
+    auto rows = d.flush();
+    BOOST_REQUIRE(!rows.empty());
+    for (const auto& r : rows) {
+        BOOST_TEST(r.t >= 100.7);
+        BOOST_TEST(r.t <= 101.7);
+    }
+    // A second run sharing that bucket (restart at 104.2) stores a point of its own, stamped apart.
+    downsampler again({{10000, 3600000}});
+    again.add(at(104.2, 1.0, 500), keep);
+    auto more = again.flush();
+    BOOST_REQUIRE(!more.empty());
+    BOOST_TEST(more[0].t != rows[0].t);
+    BOOST_TEST(more[0].t == 104.2);
 }

@@ -8,6 +8,9 @@
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <mutex>
+#include <thread>
+
 namespace procpulse::http {
 namespace {
 
@@ -158,7 +161,10 @@ BOOST_AUTO_TEST_CASE(search_by_name_is_case_insensitive) {
 BOOST_AUTO_TEST_CASE(monitor_add_and_remove) {
     api a;
     std::vector<std::vector<int>> changes;
-    a.watched.on_change = [&](const std::vector<int>& now) { changes.push_back(now); };
+    a.watched.on_change = [&](const std::vector<int>& now) -> std::optional<std::string> {
+        changes.push_back(now);
+        return std::nullopt;
+    };
     BOOST_TEST(a.post("/api/processes/monitor/add", R"({"pid":4242})") ==
                parse(R"({"success":true,"message":"Process 4242 added"})"));
     BOOST_TEST(a.post("/api/processes/monitor/add", R"({"pid":"17"})") ==
@@ -173,6 +179,15 @@ BOOST_AUTO_TEST_CASE(monitor_add_and_remove) {
                parse(R"({"success":false,"message":"Process not found"})"));
     BOOST_TEST(a.watched.pids() == std::vector<int>{17}, boost::test_tools::per_element());
     BOOST_TEST(changes.size() == 3u); // two adds and one removal changed the list
+    // A list that cannot be saved (disk full): an error, never success, and nothing changed.
+    a.watched.on_change = [&](const std::vector<int>&) -> std::optional<std::string> {
+        return std::string("database or disk is full");
+    };
+    BOOST_TEST(a.post("/api/processes/monitor/add", R"({"pid":4242})", 500) ==
+               parse(R"({"success":false,"message":"Failed to add process: database or disk is full"})"));
+    BOOST_TEST(a.post("/api/processes/monitor/remove", R"({"pid":17})", 500) ==
+               parse(R"({"success":false,"message":"Failed to remove process: database or disk is full"})"));
+    BOOST_TEST(a.watched.pids() == std::vector<int>{17}, boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(monitor_bodies_that_are_refused) {
@@ -337,16 +352,64 @@ BOOST_AUTO_TEST_SUITE(watch_list_tests)
 BOOST_AUTO_TEST_CASE(changes_are_reported_and_assign_is_silent) {
     watch_list w;
     int calls = 0;
-    w.on_change = [&](const std::vector<int>&) { ++calls; };
-    BOOST_TEST(w.add(5));
-    BOOST_TEST(w.add(5)); // already there: still a success, not a change
+    w.on_change = [&](const std::vector<int>&) -> std::optional<std::string> {
+        ++calls;
+        return std::nullopt;
+    };
+    BOOST_TEST(w.add(5).changed);
+    auto again = w.add(5); // already there: still a success, not a change
+    BOOST_TEST(again.ok());
+    BOOST_TEST(!again.changed);
     BOOST_TEST(calls == 1);
     BOOST_TEST(w.contains(5));
-    BOOST_TEST(!w.remove(6));
+    BOOST_TEST(!w.remove(6).changed);
     BOOST_TEST(calls == 1);
     w.assign({9, 3, 9});
     BOOST_TEST(calls == 1);
     BOOST_TEST(w.pids() == (std::vector<int>{3, 9}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_change_that_cannot_be_saved_is_undone_and_reported) {
+    watch_list w;
+    bool full = false;
+    w.on_change = [&](const std::vector<int>&) -> std::optional<std::string> {
+        if (full) return std::string("database or disk is full");
+        return std::nullopt;
+    };
+    BOOST_TEST(w.add(1).ok());
+    full = true;
+    auto add = w.add(2);
+    BOOST_TEST(!add.ok());
+    BOOST_TEST(add.save_error == "database or disk is full");
+    BOOST_TEST(!w.contains(2));
+    auto rm = w.remove(1);
+    BOOST_TEST(!rm.ok());
+    BOOST_TEST(w.contains(1)); // still watched, as the database says
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_changes_are_saved_in_the_order_they_happen) {
+    // The last list saved is always the list as it is: a save never overtakes a later change.
+    watch_list w;
+    std::mutex m;
+    std::vector<int> last_saved;
+    w.on_change = [&](const std::vector<int>& now) -> std::optional<std::string> {
+        std::this_thread::yield(); // widen the window a lost update needs
+        std::lock_guard lock(m);
+        last_saved = now;
+        return std::nullopt;
+    };
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&w, t] {
+            for (int i = 0; i < 500; ++i) {
+                w.add(t * 1000 + i);
+                if (i % 3 == 0) w.remove(t * 1000 + i);
+            }
+        });
+    for (auto& th : threads)
+        th.join();
+    std::lock_guard lock(m);
+    BOOST_TEST(last_saved == w.pids(), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

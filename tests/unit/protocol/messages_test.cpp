@@ -80,6 +80,17 @@ BOOST_AUTO_TEST_CASE(pids_are_sorted_and_unique_positive_integers) {
                "\"pids\" must be an array of positive integers");
 }
 
+BOOST_AUTO_TEST_CASE(numbers_beyond_int64_are_refused_without_undefined_behaviour) {
+    // 2^63 and beyond as doubles (and infinity from 1e400): range-checked before any conversion,
+    // which UBSan would otherwise report (the unit tests run under it in scripts/test.sh).
+    for (const char* t :
+         {R"({"type":"subscribe","pids":[1e400]})", R"({"type":"subscribe","pids":[-1e400]})",
+          R"({"type":"subscribe","pids":[9223372036854775808.0]})",
+          R"({"type":"subscribe","pids":[1e19]})", R"({"type":"subscribe","pids":[-9.3e18]})",
+          R"({"type":"history","pid":1e300})", R"({"type":"history","pid":5,"start":1e30})"})
+        BOOST_TEST(code_of(t) == "bad_request", t);
+}
+
 BOOST_AUTO_TEST_CASE(too_many_pids_is_a_limit) {
     config::limits lim;
     lim.max_subscriptions = 2;

@@ -1,0 +1,131 @@
+// Storage faults with the real server: the database's file system fills up while it runs, then
+// space comes back. The server stays up, says "disk full" once (not ROLLBACK's error), reports it in
+// /metrics and /api/system, answers a watch-list change it could not store with an error, and
+// resumes writing when space returns.
+#include "harness.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <cerrno>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sys/mount.h>
+#include <unistd.h>
+
+using namespace procpulse::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+/** A small tmpfs of its own (needs root, as CI runs); unmounted at the end. */
+struct small_fs {
+    fs::path dir;
+    bool mounted = false;
+    explicit small_fs(const char* size) {
+        dir = fs::temp_directory_path() /
+              ("procpulse-full-" + std::to_string(::getpid()) + "-" +
+               std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+        fs::create_directories(dir);
+        mounted = ::mount("tmpfs", dir.c_str(), "tmpfs", 0, (std::string("size=") + size).c_str()) == 0;
+    }
+    ~small_fs() {
+        if (mounted) ::umount2(dir.c_str(), MNT_DETACH);
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    }
+};
+
+/** Writes `path` until the file system is full; returns the bytes written. */
+std::size_t fill(const fs::path& path) {
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    if (!f) return 0;
+    std::setvbuf(f, nullptr, _IONBF, 0);
+    std::vector<char> chunk(4096, 'x');
+    std::size_t total = 0;
+    while (std::fwrite(chunk.data(), 1, chunk.size(), f) == chunk.size())
+        total += chunk.size();
+    std::fclose(f);
+    return total;
+}
+
+/** The value of an unlabelled sample in a /metrics text, or -1. */
+double metric(unsigned short port, const std::string& name) {
+    auto r = http_request(port, "GET", "/metrics");
+    auto at = r.body.find("\n" + name + " ");
+    if (at == std::string::npos) return -1;
+    return std::stod(r.body.substr(at + name.size() + 2));
+}
+
+template <class F>
+bool eventually(F f, std::chrono::milliseconds limit) {
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < end) {
+        if (f()) return true;
+        std::this_thread::sleep_for(50ms);
+    }
+    return f();
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+        ++n;
+    return n;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_full_disk_is_said_once_refuses_state_changes_and_recovers) {
+    small_fs disk("2m");
+    if (!disk.mounted) {
+        BOOST_TEST_MESSAGE("skipped: mounting a tmpfs needs root");
+        return;
+    }
+    child_process a({"/bin/sleep", "651"}), b({"/bin/sleep", "652"});
+    const std::string pa = std::to_string(a.pid()), pb = std::to_string(b.pid());
+    server_process srv({"--listen", "127.0.0.1:0", "--interval", "100ms", "--log-level", "warn",
+                        "--db", (disk.dir / "pp.db").string(), "--flush-interval", "200ms"});
+    BOOST_REQUIRE(http_request(srv.port(), "POST", "/api/processes/monitor/add",
+                               R"({"pid":)" + pa + "}")
+                      .json.at("success")
+                      .as_bool());
+    BOOST_REQUIRE(eventually([&] { return metric(srv.port(), "procpulse_store_write_failing") == 0; },
+                             5s));
+    BOOST_REQUIRE(fill(disk.dir / "filler") > 0);
+
+    // Writes fail: reported, the server stays up, the real error is named.
+    BOOST_REQUIRE(eventually([&] { return metric(srv.port(), "procpulse_store_write_failing") == 1; },
+                             20s));
+    auto sys = http_request(srv.port(), "GET", "/api/system");
+    BOOST_REQUIRE(sys.status == 200u);
+    BOOST_REQUIRE(sys.json.at("store_error").is_string());
+    const std::string err(sys.json.at("store_error").as_string());
+    BOOST_TEST(err.find("full") != std::string::npos, err);
+    BOOST_TEST(srv.log().find("cannot rollback") == std::string::npos, srv.log());
+
+    // A state change that cannot be stored is an error, and is not made.
+    auto add = http_request(srv.port(), "POST", "/api/processes/monitor/add",
+                            R"({"pid":)" + pb + "}");
+    BOOST_TEST(add.status == 500u, add.body);
+    BOOST_TEST(!add.json.at("success").as_bool());
+    auto watched = http_request(srv.port(), "GET", "/api/processes/metrics");
+    BOOST_TEST(!watched.json.at("processes").as_object().contains(pb));
+
+    // Many flushes later, still one log line for the episode.
+    const double pending = metric(srv.port(), "procpulse_store_pending_rows");
+    BOOST_REQUIRE(eventually(
+        [&] { return metric(srv.port(), "procpulse_store_pending_rows") >= pending + 20; }, 20s));
+    BOOST_TEST(count(srv.log(), "history write to") == 1u, srv.log());
+
+    // Space comes back: writing resumes by itself, the waiting rows are written.
+    fs::remove(disk.dir / "filler");
+    BOOST_REQUIRE(eventually([&] { return metric(srv.port(), "procpulse_store_write_failing") == 0; },
+                             20s));
+    BOOST_TEST(metric(srv.port(), "procpulse_store_pending_rows") < pending + 20);
+    BOOST_TEST(http_request(srv.port(), "GET", "/api/system").json.at("store_error").is_null());
+    BOOST_TEST(count(srv.log(), "resumed") == 1u, srv.log());
+    auto again = http_request(srv.port(), "POST", "/api/processes/monitor/add",
+                              R"({"pid":)" + pb + "}");
+    BOOST_TEST(again.status == 200u, again.body);
+}
