@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <cstdlib>
+#include <cstdio>
 #include <filesystem>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -106,6 +107,25 @@ void store::exec(const char* sql) {
     }
 }
 
+namespace {
+
+/** `file:` URI of a path for a read-only check that creates no side files (`immutable=1`). */
+std::string immutable_uri(const std::string& path) {
+    std::string out = "file:";
+    for (char c : path) {
+        if (c == '%' || c == '?' || c == '#') {
+            char buf[4];
+            std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(c));
+            out += buf;
+        } else {
+            out += c;
+        }
+    }
+    return out + "?immutable=1";
+}
+
+} // namespace
+
 store::store(const std::string& path) : path_(path) {
     namespace fs = std::filesystem;
     std::error_code ec;
@@ -114,16 +134,15 @@ store::store(const std::string& path) : path_(path) {
         fs::path dir = fs::path(path).parent_path();
         if (!dir.empty()) fs::create_directories(dir, ec);
     }
-    // An existing file is opened without the create flag, and checked before anything is written.
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (exists ? 0 : SQLITE_OPEN_CREATE);
-    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
-        std::string m = db_ ? sqlite3_errmsg(db_) : "out of memory";
-        sqlite3_close(db_);
-        db_ = nullptr;
-        throw store_error("cannot open database " + path + ": " + m +
-                          " (check the path and its permissions, or pass --db :memory:)");
-    }
-    sqlite3_busy_timeout(db_, 5000);
+    auto open = [&](const std::string& name, int flags) {
+        if (sqlite3_open_v2(name.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+            std::string m = db_ ? sqlite3_errmsg(db_) : "out of memory";
+            sqlite3_close(db_);
+            db_ = nullptr;
+            throw store_error("cannot open database " + path + ": " + m +
+                              " (check the path and its permissions, or pass --db :memory:)");
+        }
+    };
     auto refuse = [&](const std::string& why) {
         sqlite3_close(db_);
         db_ = nullptr;
@@ -131,34 +150,44 @@ store::store(const std::string& path) : path_(path) {
             "database " + path + " " + why +
             "; it was left untouched. Move it away or pass another --db (or --db :memory:).");
     };
-    try {
-        int app = 0, tables = 0;
-        {
-            stmt s(db_, "PRAGMA application_id");
-            if (s.step()) app = static_cast<int>(s.col_int(0));
+    // An existing file is checked first through a read-only, immutable connection, which creates
+    // nothing beside it (no -wal, no -shm): a file that is not procpulse's stays exactly as it was.
+    if (exists) {
+        open(immutable_uri(path), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+        try {
+            int app = 0, tables = 0;
+            {
+                stmt s(db_, "PRAGMA application_id");
+                if (s.step()) app = static_cast<int>(s.col_int(0));
+            }
+            {
+                stmt s(db_, "SELECT count(*) FROM sqlite_master");
+                if (s.step()) tables = static_cast<int>(s.col_int(0));
+            }
+            if (app != application_id && !(app == 0 && tables == 0))
+                refuse("is not a procpulse database (application_id " + std::to_string(app) +
+                       ", " + std::to_string(tables) + " objects)");
+            if (tables > 0) {
+                stmt s(db_, "PRAGMA quick_check");
+                std::string r = s.step() ? s.col_text(0) : "no answer";
+                if (r != "ok") refuse("is corrupt (quick_check: " + r + ")");
+                stmt v(db_, "PRAGMA user_version");
+                int ver = v.step() ? static_cast<int>(v.col_int(0)) : 0;
+                if (ver > schema_version)
+                    refuse("has schema version " + std::to_string(ver) +
+                           ", newer than this procpulse (" + std::to_string(schema_version) + ")");
+            }
+        } catch (const store_error&) {
+            throw;
+        } catch (const std::exception& e) {
+            refuse(std::string("cannot be read as SQLite (") + e.what() + ")");
         }
-        {
-            stmt s(db_, "SELECT count(*) FROM sqlite_master");
-            if (s.step()) tables = static_cast<int>(s.col_int(0));
-        }
-        if (app != application_id && !(app == 0 && tables == 0))
-            refuse("is not a procpulse database (application_id " + std::to_string(app) + ", " +
-                   std::to_string(tables) + " objects)");
-        if (tables > 0) {
-            stmt s(db_, "PRAGMA quick_check");
-            std::string r = s.step() ? s.col_text(0) : "no answer";
-            if (r != "ok") refuse("is corrupt (quick_check: " + r + ")");
-            stmt v(db_, "PRAGMA user_version");
-            int ver = v.step() ? static_cast<int>(v.col_int(0)) : 0;
-            if (ver > schema_version)
-                refuse("has schema version " + std::to_string(ver) +
-                       ", newer than this procpulse (" + std::to_string(schema_version) + ")");
-        }
-    } catch (const store_error&) {
-        throw;
-    } catch (const std::exception& e) {
-        refuse(std::string("cannot be read as SQLite (") + e.what() + ")");
+        sqlite3_close(db_);
+        db_ = nullptr;
     }
+    // Accepted (or new): the connection that writes. An existing file without the create flag.
+    open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (exists ? 0 : SQLITE_OPEN_CREATE));
+    sqlite3_busy_timeout(db_, 5000);
     exec("PRAGMA journal_mode=WAL");
     exec("PRAGMA synchronous=NORMAL");
     exec(("PRAGMA application_id=" + std::to_string(application_id)).c_str());

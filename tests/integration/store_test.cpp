@@ -145,6 +145,36 @@ BOOST_AUTO_TEST_CASE(a_foreign_or_corrupt_file_is_refused_and_left_untouched) {
     BOOST_TEST(text2.find("not a procpulse database") != std::string::npos, text2);
     BOOST_TEST(read_all(other) == other_before);
     BOOST_TEST(!fs::exists(other.string() + "-wal"));
+
+    // Another application's database in WAL mode: refused, and no -wal or -shm appears beside it.
+    fs::path wal = tmp.path / "wal.db";
+    BOOST_REQUIRE(sqlite3_open(wal.c_str(), &h) == SQLITE_OK);
+    sqlite3_exec(h, "PRAGMA journal_mode=WAL; CREATE TABLE t(x); INSERT INTO t VALUES(1);", nullptr,
+                 nullptr, nullptr);
+    sqlite3_close(h);
+    BOOST_REQUIRE(!fs::exists(wal.string() + "-wal"));
+    std::string wal_before = read_all(wal);
+    auto [status3, text3] = run_server_to_exit(with_db(wal), 10s);
+    BOOST_TEST(status3 == 1);
+    BOOST_TEST(text3.find("left untouched") != std::string::npos, text3);
+    BOOST_TEST(read_all(wal) == wal_before);
+    BOOST_TEST(!fs::exists(wal.string() + "-wal"));
+    BOOST_TEST(!fs::exists(wal.string() + "-shm"));
+}
+
+BOOST_AUTO_TEST_CASE(a_database_path_with_uri_characters_reopens) {
+    // The check before opening uses a file: URI; ?, # and % in the name must not change the file.
+    temp_dir tmp;
+    fs::path db = tmp.path / "odd?name#50%.db";
+    for (int run = 0; run < 2; ++run) {
+        server_process srv(with_db(db));
+        BOOST_TEST(http_request(srv.port(), "GET", "/api/system").status == 200u);
+    }
+    BOOST_TEST(fs::exists(db));
+    std::size_t files = 0;
+    for (const auto& e : fs::directory_iterator(tmp.path))
+        files += e.path().filename().string().rfind("odd?name#50%.db", 0) == 0 ? 1 : 0;
+    BOOST_TEST(files >= 1u);
 }
 
 BOOST_AUTO_TEST_CASE(history_of_an_exited_process_stays_queryable) {
