@@ -1,4 +1,6 @@
 #include "core/collector.hpp"
+
+#include "core/clock.hpp"
 #include "core/sorted_merge.hpp"
 
 #include "core/rates.hpp"
@@ -384,6 +386,8 @@ std::optional<process_sample> collector::read_one(int pid, sample_time at,
 }
 
 collector::result collector::sweep(sample_time at, const std::vector<int>* focus) {
+    at = monotonic_stamp(at, last_at_); // a wall clock set back must not reorder history
+    last_at_ = at;
     result r;
     auto snap = std::make_shared<snapshot>();
     snap->seq = ++seq_;

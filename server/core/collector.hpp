@@ -90,6 +90,7 @@ private:
     std::unordered_map<std::uint32_t, std::shared_ptr<const std::string>> user_cache_;
     std::string buf_; // reused read buffer
     std::uint64_t seq_ = 0;
+    std::optional<sample_time> last_at_; // stamp of the previous sweep (monotonic_stamp)
 
     struct system_prev;
     std::unique_ptr<system_prev> sys_prev_;

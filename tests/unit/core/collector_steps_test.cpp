@@ -3,6 +3,7 @@
  * gap, first samples without rates, PID reuse, exits, unreadable files.
  */
 #include "core/collector.hpp"
+#include "core/history.hpp"
 #include "support/printers.hpp"
 #include "support/proc_tree.hpp"
 #include "support/sampling.hpp"
@@ -107,6 +108,43 @@ BOOST_DATA_TEST_CASE(rates_divide_by_the_measured_gap, bdata::make({true, false}
     BOOST_TEST_REQUIRE(third.cpu_percent.has_value());
     BOOST_TEST(*third.cpu_percent == 60.0, boost::test_tools::tolerance(1e-9));
     BOOST_TEST(*third.minor_faults_per_sec == 0.0);
+}
+
+BOOST_AUTO_TEST_CASE(a_wall_clock_set_back_or_forward_never_reorders_history_or_breaks_rates) {
+    // An injected clock: steady time goes on 1 s per sweep; the wall clock is set back an hour
+    // after the third sweep and forward a day after the sixth.
+    stepped s;
+    history h(100, 4096);
+    const double base = 1700050000.0;
+    const double walls[] = {base,          base + 1,     base + 2,    base + 3 - 3600,
+                            base + 4 - 3600, base + 5 - 3600, base + 6 + 86400, base + 7 + 86400};
+    std::vector<double> stamps;
+    for (int i = 0; i < 8; ++i) {
+        s.p.utime += 50; // half a core
+        s.tree.write(s.p);
+        sample_time at{static_cast<std::int64_t>(i) * 1000000000LL, walls[i]};
+        s.last = s.c.sweep(at);
+        h.append(*s.last.snap);
+        stamps.push_back(s.last.snap->at.wall);
+        const process_sample* p = s.last.snap->find(100);
+        BOOST_TEST_REQUIRE(p);
+        if (i > 0) {
+            // Rates come from the steady clock: 50 ticks a second is 50 %, whatever the wall says.
+            BOOST_TEST_REQUIRE(p->cpu_percent.has_value());
+            BOOST_TEST(*p->cpu_percent == 50.0, boost::test_tools::tolerance(1e-9));
+        }
+    }
+    for (std::size_t i = 1; i < stamps.size(); ++i)
+        BOOST_TEST(stamps[i] > stamps[i - 1], "sweep " << i);
+    // Set back: the stamps go on a second a sweep from the last one; set forward: taken as is.
+    BOOST_TEST(stamps[3] == base + 3, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(stamps[5] == base + 5, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(stamps[6] == base + 6 + 86400);
+    auto series = h.process(process_key{100, 5000}, 0, 1e12);
+    BOOST_TEST_REQUIRE(series.has_value());
+    BOOST_TEST(series->t.size() == 8u);
+    for (std::size_t i = 1; i < series->t.size(); ++i)
+        BOOST_TEST(series->t[i] > series->t[i - 1]);
 }
 
 BOOST_AUTO_TEST_CASE(cpu_percent_may_exceed_one_core) {
