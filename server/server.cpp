@@ -194,6 +194,7 @@ int run_server(const config::config& cfg) {
         http::static_files(cfg.static_dir),
         {},
         transport::connection_limiter(cfg.lim.max_connections, cfg.lim.max_connections_per_ip),
+        transport::pending_budget(cfg.lim.max_pending_per_ip),
         {},
         {},
         {}};

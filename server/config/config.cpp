@@ -80,6 +80,8 @@ Limits (announced to clients in "hello"):
   --max-subscriptions N     PIDs per connection (default 256)
   --max-connections N       connections in total (default 512)
   --max-connections-per-ip N  (default 64)
+  --max-pending-per-ip N    connections of one address still sending their request (default 8;
+                            a new one evicts the oldest, so half-sent requests cannot lock others out)
   --rate-limit N            client messages per second, token bucket (default 20, burst 2x)
   --outbox-bytes N          bytes queued for a client before it is treated as lagging (default 4 MiB)
   --write-timeout DURATION  close a client whose write stays pending this long (default 10s)
@@ -194,6 +196,7 @@ parse_result parse_args(int argc, const char* const* argv) {
         {"--max-subscriptions", size_flag(c.lim.max_subscriptions)},
         {"--max-connections", size_flag(c.lim.max_connections)},
         {"--max-connections-per-ip", size_flag(c.lim.max_connections_per_ip)},
+        {"--max-pending-per-ip", size_flag(c.lim.max_pending_per_ip)},
         {"--outbox-bytes", size_flag(c.lim.outbox_bytes)},
         {"--rate-limit",
          [&](const std::string& v) {

@@ -16,6 +16,7 @@ struct limits {
     std::size_t max_subscriptions = 256;      ///< PIDs per connection
     std::size_t max_connections = 512;        ///< in total
     std::size_t max_connections_per_ip = 64;
+    std::size_t max_pending_per_ip = 8; ///< connections still sending their request, per address
     double messages_per_sec = 20;               ///< client message token bucket: refill rate
     double message_burst = 40;                  ///< and size
     std::size_t outbox_bytes = 4 * 1024 * 1024; ///< queued bytes before a client counts as lagging

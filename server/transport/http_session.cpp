@@ -35,6 +35,18 @@ void http_session::do_read() {
     parser_->header_limit(static_cast<std::uint32_t>(ctx_.cfg.lim.max_header_bytes));
     parser_->body_limit(ctx_.cfg.lim.max_body_bytes);
     stream_.expires_after(ctx_.cfg.lim.handshake_timeout);
+    // Waiting for a request holds one of the few places of this address; a newer connection
+    // may evict this one (closed on its own executor).
+    const std::string ip = peer_.substr(0, peer_.rfind(':'));
+    waiting_ = ctx_.pending.admit(ip, [weak = weak_from_this()] {
+        if (auto self = weak.lock())
+            net::post(self->stream_.get_executor(), [self] {
+                if (!self->waiting_) return; // its request arrived meanwhile
+                log::debug(self->peer_ + ": evicted while sending its request");
+                beast::error_code ec;
+                self->stream_.socket().close(ec);
+            });
+    });
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&http_session::on_read, shared_from_this()));
 }
@@ -68,6 +80,7 @@ std::optional<std::string_view> header(const bhttp::request<bhttp::string_body>&
 } // namespace
 
 void http_session::on_read(beast::error_code ec, std::size_t) {
+    waiting_.reset();
     if (ec == bhttp::error::end_of_stream) return do_close();
     if (ec == bhttp::error::body_limit) {
         return send(make(413, json_error("Request body too large"), "application/json", 11, false));

@@ -30,6 +30,7 @@ struct server_context {
     http::static_files files;
     http::listen_address addr;
     connection_limiter limiter;
+    pending_budget pending{8}; ///< set from cfg.lim.max_pending_per_ip by whoever builds this
     std::atomic<double> last_sweep_seconds{0};
     /** History reaching into the store (REST). */
     std::function<std::optional<core::series>(int, std::optional<std::uint64_t>, double, double)>
@@ -66,6 +67,7 @@ private:
     std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
     server_context& ctx_;
     std::unique_ptr<connection_limiter::slot> slot_;
+    std::unique_ptr<pending_budget::ticket> waiting_; // while a request is awaited
     std::string peer_;
     std::shared_ptr<response> res_;
 };

@@ -2,6 +2,9 @@
 /** Admission limits for connections and client messages. No I/O; thread-safe where noted. */
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -52,6 +55,84 @@ private:
     std::size_t max_total_, max_per_ip_;
     std::size_t total_ = 0;
     std::map<std::string, std::size_t> per_ip_;
+};
+
+/**
+ * Connections waiting for (or reading) a request, per client address: at most `per_ip` of them;
+ * a new one makes room by evicting the oldest. Half-sent requests (slowloris) from one address can
+ * then hold only a few places, and a browser on the same host (every local client is 127.0.0.1)
+ * still gets in. Thread-safe; the eviction callback runs outside the lock.
+ */
+class pending_budget {
+public:
+    explicit pending_budget(std::size_t per_ip) : per_ip_(std::max<std::size_t>(per_ip, 1)) {}
+
+    /** Holds a place until destroyed (the request was read, or the connection ended). */
+    class ticket {
+    public:
+        ticket(pending_budget* b, std::string ip, std::uint64_t id)
+            : b_(b), ip_(std::move(ip)), id_(id) {}
+        ~ticket() { b_->release(ip_, id_); }
+        ticket(const ticket&) = delete;
+        ticket& operator=(const ticket&) = delete;
+
+    private:
+        pending_budget* b_;
+        std::string ip_;
+        std::uint64_t id_;
+    };
+
+    /**
+     * A place for a connection of `ip` that waits for a request; `evict` is called (any thread,
+     * once) if a newer one needs the place.
+     */
+    std::unique_ptr<ticket> admit(const std::string& ip, std::function<void()> evict) {
+        std::function<void()> evicted;
+        std::unique_ptr<ticket> t;
+        {
+            std::lock_guard lock(mutex_);
+            auto& q = by_ip_[ip];
+            if (q.size() >= per_ip_) {
+                evicted = std::move(q.front().second);
+                q.pop_front();
+                ++evictions_;
+            }
+            q.emplace_back(++next_id_, std::move(evict));
+            t = std::make_unique<ticket>(this, ip, next_id_);
+        }
+        if (evicted) evicted();
+        return t;
+    }
+
+    /** Waiting connections of one address (for tests). */
+    std::size_t waiting(const std::string& ip) const {
+        std::lock_guard lock(mutex_);
+        auto it = by_ip_.find(ip);
+        return it == by_ip_.end() ? 0 : it->second.size();
+    }
+    std::uint64_t evictions() const {
+        std::lock_guard lock(mutex_);
+        return evictions_;
+    }
+
+private:
+    void release(const std::string& ip, std::uint64_t id) {
+        std::lock_guard lock(mutex_);
+        auto it = by_ip_.find(ip);
+        if (it == by_ip_.end()) return;
+        auto& q = it->second;
+        for (auto e = q.begin(); e != q.end(); ++e)
+            if (e->first == id) {
+                q.erase(e);
+                break;
+            }
+        if (q.empty()) by_ip_.erase(it);
+    }
+    mutable std::mutex mutex_;
+    std::size_t per_ip_;
+    std::uint64_t next_id_ = 0;
+    std::uint64_t evictions_ = 0;
+    std::map<std::string, std::deque<std::pair<std::uint64_t, std::function<void()>>>> by_ip_;
 };
 
 /** Token bucket: `rate` tokens per second up to `burst`. Not thread-safe (one per connection). */

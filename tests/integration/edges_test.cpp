@@ -5,6 +5,10 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
+#include <cerrno>
+#include <thread>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -129,4 +133,69 @@ BOOST_AUTO_TEST_CASE(listen_on_localhost_resolves_and_says_the_address_bound) {
         {"--listen", "no-such-host.invalid:0", "--db", ":memory:", "--token", "x"}, 20s);
     BOOST_TEST(status != 0);
     BOOST_TEST(text.find("no-such-host.invalid") != std::string::npos, text);
+}
+
+BOOST_AUTO_TEST_CASE(a_local_slowloris_does_not_lock_other_local_clients_out) {
+    // 64 connections from 127.0.0.1 that send half a request and reopen when cut: they would fill
+    // the per-address limit (64) and every other local client would be refused.
+    server_process srv(fast());
+    const unsigned short port = srv.port();
+    std::atomic<bool> stop{false};
+    std::atomic<int> opened{0};
+    std::vector<std::thread> attackers;
+    for (int i = 0; i < 4; ++i)
+        attackers.emplace_back([&] {
+            std::vector<int> fds;
+            while (!stop) {
+                // Keep 16 half-sent requests open per thread; replace those the server cut.
+                for (auto it = fds.begin(); it != fds.end();) {
+                    char c;
+                    ssize_t n = ::recv(*it, &c, 1, MSG_DONTWAIT);
+                    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+                        ::close(*it);
+                        it = fds.erase(it);
+                    } else {
+                        ++it;
+                    }
+                }
+                while (fds.size() < 16 && !stop) {
+                    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+                    sockaddr_in a{};
+                    a.sin_family = AF_INET;
+                    a.sin_port = htons(port);
+                    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+                    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+                        ::close(fd);
+                        break;
+                    }
+                    const std::string half = "GET /api/system HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: ";
+                    (void)::send(fd, half.data(), half.size(), MSG_NOSIGNAL);
+                    fds.push_back(fd);
+                    ++opened;
+                }
+                std::this_thread::sleep_for(5ms); // the attack's pace, not a wait in the test
+            }
+            for (int fd : fds)
+                ::close(fd);
+        });
+    // Once the attack runs at full strength, a browser's requests and a WebSocket still get in.
+    const auto until = std::chrono::steady_clock::now() + 5s;
+    while (opened < 64 && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(5ms);
+    BOOST_TEST(opened.load() >= 64);
+    int ok = 0;
+    for (int i = 0; i < 42; ++i)
+        ok += http_request(port, "GET", "/api/system").status == 200u ? 1 : 0;
+    bool ws_ok = false;
+    try {
+        ws_client ws(port);
+        ws_ok = ws.next_of("hello").has_value();
+    } catch (const std::exception&) {
+    }
+    stop = true;
+    for (auto& t : attackers)
+        t.join();
+    BOOST_TEST(ok == 42);
+    BOOST_TEST(ws_ok);
+    BOOST_TEST(opened.load() > 64); // the server did cut half-sent requests to make room
 }

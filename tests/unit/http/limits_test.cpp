@@ -70,3 +70,30 @@ BOOST_AUTO_TEST_SUITE_END()
 
 } // namespace
 } // namespace procpulse::transport
+
+BOOST_AUTO_TEST_SUITE(pending_budget_tests)
+
+BOOST_AUTO_TEST_CASE(a_new_waiting_connection_evicts_the_oldest_of_its_address_only) {
+    procpulse::transport::pending_budget b(2);
+    std::vector<int> evicted;
+    auto t1 = b.admit("127.0.0.1", [&] { evicted.push_back(1); });
+    auto t2 = b.admit("127.0.0.1", [&] { evicted.push_back(2); });
+    auto other = b.admit("10.0.0.9", [&] { evicted.push_back(9); });
+    BOOST_TEST(evicted.empty());
+    auto t3 = b.admit("127.0.0.1", [&] { evicted.push_back(3); }); // 1 is the oldest: out
+    BOOST_TEST(evicted == std::vector<int>{1}, boost::test_tools::per_element());
+    BOOST_TEST(b.waiting("127.0.0.1") == 2u);
+    BOOST_TEST(b.waiting("10.0.0.9") == 1u);
+    t1.reset(); // an evicted ticket ending changes nothing
+    BOOST_TEST(b.waiting("127.0.0.1") == 2u);
+    t2.reset(); // a request arrived: its place is free, nobody else is evicted
+    auto t4 = b.admit("127.0.0.1", [&] { evicted.push_back(4); });
+    BOOST_TEST(evicted.size() == 1u);
+    BOOST_TEST(b.evictions() == 1u);
+    t3.reset();
+    t4.reset();
+    other.reset();
+    BOOST_TEST(b.waiting("127.0.0.1") == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
