@@ -191,7 +191,7 @@ int run_server(const config::config& cfg) {
         cfg,
         hub,
         watched,
-        http::static_files(cfg.static_dir),
+        http::static_files(cfg.static_dir, cfg.allow_embed),
         {},
         transport::connection_limiter(cfg.lim.max_connections, cfg.lim.max_connections_per_ip),
         {},
@@ -266,6 +266,10 @@ int run_server(const config::config& cfg) {
               std::to_string(cfg.interval.count()) + " ms, " +
               std::to_string(first.snap->processes.size()) + " processes)");
     std::fprintf(stderr, "procpulse: listening on %s\n", url.c_str());
+    if (ctx.files.placeholder())
+        log::warn("web app not built into this binary (" +
+                  std::string(http::web_app_missing_reason()) +
+                  "): / serves a placeholder page. Install Node 20 and npm, run scripts/run.sh");
 
     net::signal_set signals(pool.at(0), SIGINT, SIGTERM);
     net::steady_timer grace(pool.at(0));
