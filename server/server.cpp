@@ -262,14 +262,14 @@ int run_server(const config::config& cfg) {
     std::string host = bound.address().to_string();
     if (bound.address().is_v6()) host = std::string("[").append(host).append("]");
     std::string url = "http://" + host + ":" + std::to_string(bound.port()) + "/";
-    log::info("procpulse listening on " + url + " (interval " +
-              std::to_string(cfg.interval.count()) + " ms, " +
-              std::to_string(first.snap->processes.size()) + " processes)");
-    std::fprintf(stderr, "procpulse: listening on %s\n", url.c_str());
     if (ctx.files.placeholder())
         log::warn("web app not built into this binary (" +
                   std::string(http::web_app_missing_reason()) +
                   "): / serves a placeholder page. Install Node 20 and npm, run scripts/run.sh");
+    log::info("procpulse listening on " + url + " (interval " +
+              std::to_string(cfg.interval.count()) + " ms, " +
+              std::to_string(first.snap->processes.size()) + " processes)");
+    std::fprintf(stderr, "procpulse: listening on %s\n", url.c_str());
 
     net::signal_set signals(pool.at(0), SIGINT, SIGTERM);
     net::steady_timer grace(pool.at(0));
