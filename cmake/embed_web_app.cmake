@@ -102,8 +102,8 @@ else()
   file(GLOB_RECURSE web_app_inputs CONFIGURE_DEPENDS
     "${PROCPULSE_FRONTEND_DIR}/src/*" "${PROCPULSE_FRONTEND_DIR}/public/*")
   list(FILTER web_app_inputs EXCLUDE REGEX "\\.test\\.ts$")
-  foreach(f index.html embed.html package.json package-lock.json node_modules/.package-lock.json
-            tsconfig.json vite.config.ts vite.client.config.ts scripts/embed-assets.mjs)
+  foreach(f index.html embed.html package.json package-lock.json tsconfig.json vite.config.ts
+            vite.client.config.ts scripts/embed-assets.mjs)
     list(APPEND web_app_inputs "${PROCPULSE_FRONTEND_DIR}/${f}")
   endforeach()
   add_custom_command(OUTPUT "${web_app_source}"
