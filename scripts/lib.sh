@@ -5,7 +5,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
 
 # Debian packages the build, tests and benchmarks need. Installed only when missing.
-DEB_PACKAGES=(libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev libsqlite3-dev ninja-build)
+DEB_PACKAGES=(libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev libsqlite3-dev zlib1g-dev
+    ninja-build)
 DEB_TEST_PACKAGES=(python3-psutil chromium)
 
 missing_packages() {
@@ -27,7 +28,8 @@ install_packages() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
 }
 
-# npm ci only when the lock file changed since the last install.
+# npm ci only when the lock file changed since the last install. The CMake build then builds the
+# web app (npm run build) and compiles frontend/dist into the server (cmake/embed_web_app.cmake).
 install_frontend() {
     [ -f "$ROOT/frontend/package-lock.json" ] || return 0
     local stamp="$ROOT/frontend/node_modules/.procpulse-lock"
@@ -35,11 +37,6 @@ install_frontend() {
         (cd "$ROOT/frontend" && npm ci --no-audit --no-fund)
         cp "$ROOT/frontend/package-lock.json" "$stamp"
     fi
-}
-
-build_frontend() {
-    [ -f "$ROOT/frontend/package.json" ] || return 0
-    (cd "$ROOT/frontend" && npm run --silent build)
 }
 
 # Configure once, then incremental builds. $1 = build type.

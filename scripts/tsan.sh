@@ -3,6 +3,7 @@
 # the ordinary build's: only the server is instrumented). Zero reports is the bar: halt_on_error
 # makes a report end the server with a failure status, which the harness asserts.
 # Needs the ordinary build (scripts/test.sh builds it first). Environment: TSAN_BUILD_DIR.
+# The TSan server embeds the web app like the ordinary one (the integration tests expect it there).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 TSAN_DIR="${TSAN_BUILD_DIR:-$ROOT/build-tsan}"
 if [ ! -f "$TSAN_DIR/build.ninja" ]; then

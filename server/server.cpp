@@ -191,7 +191,7 @@ int run_server(const config::config& cfg) {
         cfg,
         hub,
         watched,
-        http::static_files(cfg.static_dir),
+        http::static_files(cfg.static_dir, cfg.allow_embed),
         {},
         transport::connection_limiter(cfg.lim.max_connections, cfg.lim.max_connections_per_ip),
         transport::pending_budget(cfg.lim.max_pending_per_ip),
@@ -263,6 +263,10 @@ int run_server(const config::config& cfg) {
     std::string host = bound.address().to_string();
     if (bound.address().is_v6()) host = std::string("[").append(host).append("]");
     std::string url = "http://" + host + ":" + std::to_string(bound.port()) + "/";
+    if (ctx.files.placeholder())
+        log::warn("web app not built into this binary (" +
+                  std::string(http::web_app_missing_reason()) +
+                  "): / serves a placeholder page. Install Node 20 and npm, run scripts/run.sh");
     log::info("procpulse listening on " + url + " (interval " +
               std::to_string(cfg.interval.count()) + " ms, " +
               std::to_string(first.snap->processes.size()) + " processes)");

@@ -313,6 +313,28 @@ describe.skipIf(skip !== null)('web app against the real server', () => {
     await page.setViewportSize({ width: 1600, height: 1000 });
   });
 
+  it('the page, its bundle (gzip) and its icon come from the binary', async () => {
+    const fresh = await browser.newPage();
+    const bundles: { encoding: string | null; cache: string | null }[] = [];
+    fresh.on('response', (r) => {
+      if (/\/assets\/main-[^/]*\.js$/.test(r.url()))
+        bundles.push({ encoding: r.headers()['content-encoding'] ?? null, cache: r.headers()['cache-control'] ?? null });
+    });
+    const doc = await fresh.goto(server.url);
+    expect(doc?.status()).toBe(200);
+    expect(doc?.headers()['etag']).toMatch(/^"[0-9a-f]{20}"$/);
+    expect(doc?.headers()['cache-control']).toBe('no-cache');
+    await fresh.waitForSelector('.prow', { timeout: 15000 });
+    expect(bundles).toEqual([{ encoding: 'gzip', cache: 'public, max-age=31536000, immutable' }]);
+    for (const path of ['favicon.ico', 'favicon.svg']) {
+      const icon = await fresh.request.get(`${server.url}${path}`);
+      expect(icon.status(), path).toBe(200);
+      expect(icon.headers()['content-type'], path).toBe('image/svg+xml');
+    }
+    await fresh.close();
+    expect(pageErrors.filter((e) => /status of 404/.test(e))).toEqual([]);
+  });
+
   it('no script errors on the page', () => {
     expect(pageErrors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|net::/.test(e))).toEqual([]);
   });

@@ -1,7 +1,8 @@
 /**
  * Browser-test harness: starts the real procpulse server (PROCPULSE_BIN, default
  * ../build/server/procpulse) on 127.0.0.1, child processes to look at, and Debian's Chromium through
- * playwright-core. Never downloads a browser.
+ * playwright-core. Never downloads a browser. The server runs without --static-dir: the web app
+ * tested is the one the CMake build compiled into the binary.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,6 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 export const FRONTEND = resolve(import.meta.dirname, '..');
 export const BIN = resolve(FRONTEND, process.env.PROCPULSE_BIN ?? '../build/server/procpulse');
 export const HAVE_BIN = existsSync(BIN);
-export const DIST = join(FRONTEND, 'dist');
 export const ARTIFACTS = resolve(FRONTEND, '../tests/e2e/artifacts');
 export const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 
@@ -30,19 +30,26 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-/** Starts the server; resolves when it prints `listening on http://127.0.0.1:PORT/`. */
+/**
+ * Starts the server; resolves when it prints `listening on http://127.0.0.1:PORT/`. Fails when the
+ * binary has no web app built in (it says so at start-up: a build without Node.js or npm).
+ */
 export async function startServer(port = 0, extra: string[] = []): Promise<Server> {
-  if (!existsSync(join(DIST, 'index.html'))) throw new Error(`${DIST}/index.html is missing: run "npm run build" first`);
   // --db :memory:: keep nothing (the default writes ~/.local/state/procpulse/procpulse.db).
-  const args = ['--listen', `127.0.0.1:${port}`, '--static-dir', DIST, '--interval', '250ms', '--db', ':memory:', ...extra];
+  const args = ['--listen', `127.0.0.1:${port}`, '--interval', '250ms', '--db', ':memory:', ...extra];
   const proc = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const log: string[] = [];
   const url = await new Promise<string>((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`server did not start within 15 s:\n${log.join('')}`)), 15000);
     const onData = (d: Buffer): void => {
       log.push(d.toString());
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(log.join(''));
-      if (m) {
+      const text = log.join('');
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(text);
+      if (m && text.includes('web app not built')) {
+        clearTimeout(timer);
+        proc.kill('SIGTERM');
+        fail(new Error(`${BIN} has no web app built in (build it with Node.js and npm):\n${text}`));
+      } else if (m) {
         clearTimeout(timer);
         ok(m[1] as string);
       }

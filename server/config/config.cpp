@@ -55,7 +55,8 @@ Server:
                             GET /auth?token=TOKEN, or WebSocket subprotocol "bearer.TOKEN"
   --allow-origin ORIGIN     also accept WebSocket upgrades from this Origin (repeatable)
   --allow-embed SOURCES     Content-Security-Policy frame-ancestors for pages (default 'self')
-  --static-dir DIR          serve the built web app from DIR (default: a placeholder page)
+  --static-dir DIR          serve the web app from DIR, e.g. frontend/dist (default: the copy
+                            compiled into the binary)
   --threads N               network threads (default 2)
   --log-level LEVEL         debug, info, warn or error (default info)
 

@@ -33,7 +33,7 @@ struct config {
     std::uint16_t listen_port = 8080;
     milliseconds interval{1000};
     std::string proc_root = "/proc";
-    std::string static_dir;                 ///< built frontend (frontend/dist); empty = placeholder
+    std::string static_dir;                 ///< built frontend (frontend/dist); empty = embedded
     std::optional<std::string> token;       ///< required for non-loopback listen addresses
     std::vector<std::string> allow_origins; ///< extra Origins allowed to open /ws
     std::string allow_embed = "'self'";     ///< frame-ancestors for the embed view

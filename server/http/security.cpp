@@ -1,4 +1,5 @@
 #include "http/security.hpp"
+#include "http/header_text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -12,14 +13,6 @@ std::string lower(std::string_view s) {
     std::transform(out.begin(), out.end(), out.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return out;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
 }
 
 /** Splits "host:port" / "[v6]:port" / "host"; port 0 when absent. */

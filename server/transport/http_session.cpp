@@ -216,20 +216,18 @@ std::shared_ptr<http_session::response> http_session::handle(const request& req)
     }
     if (method != "GET" && method != "HEAD")
         return make(405, json_error("Method not allowed"), "application/json", v, ka);
-    auto f = ctx_.files.lookup(tp.path);
+    http::static_request sreq{method, tp.path,
+                              header(req, bhttp::field::accept_encoding).value_or(""),
+                              header(req, bhttp::field::if_none_match).value_or("")};
+    auto f = ctx_.files.serve(sreq);
     if (!f) return make(404, json_error("Not found"), "application/json", v, ka);
-    auto res = make(200, std::move(f->body), f->content_type, v, ka);
-    if (f->html) {
-        res->set("Content-Security-Policy", "frame-ancestors " + cfg.allow_embed);
-        res->set(bhttp::field::cache_control, "no-cache");
-    } else if (tp.path.rfind("/assets/", 0) == 0) {
-        res->set(bhttp::field::cache_control, "public, max-age=31536000, immutable");
-    }
-    if (method == "HEAD") {
-        auto len = res->body().size();
-        res->body().clear();
-        res->content_length(len);
-    }
+    auto res = make(f->status, std::move(f->body), f->content_type, v, ka);
+    for (auto& [name, value] : f->headers)
+        res->set(name, std::move(value));
+    if (f->status == 304)
+        res->erase(bhttp::field::content_length); // no body and none described
+    else if (method == "HEAD")
+        res->content_length(f->content_length);
     return res;
 }
 

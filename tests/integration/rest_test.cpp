@@ -138,7 +138,7 @@ BOOST_AUTO_TEST_CASE(rest_endpoints_keep_the_seed_shapes) {
     BOOST_TEST(prom.status == 200u);
     BOOST_TEST(prom.body.find("procpulse_memory_bytes{kind=\"total\"}") != std::string::npos);
 
-    // Pages: placeholder without a built frontend, with the embed policy.
+    // Pages (the embedded app, or the placeholder in a build without it), with the embed policy.
     auto page = http_request(srv.port(), "GET", "/");
     BOOST_TEST(page.status == 200u);
     BOOST_TEST(page.header("Content-Security-Policy") == "frame-ancestors 'self'");
