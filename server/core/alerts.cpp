@@ -336,13 +336,14 @@ std::vector<alert_event> alert_engine::evaluate(const snapshot& snap) {
             step(r, std::nullopt, "", system_metric(snap.system, r.metric), t, out);
             break;
         case alert_rule::scope_kind::pid:
-            if (const auto* p = snap.find(r.pid))
+            // A zombie has exited (its figures are zeros): its alerts resolve as "exited".
+            if (const auto* p = snap.find(r.pid); p && p->state != 'Z')
                 step(r, p->key, p->name, process_metric(*p, r.metric), t, out);
             break;
         case alert_rule::scope_kind::name:
         case alert_rule::scope_kind::any:
             for (const auto& p : snap.processes) {
-                if (p.kernel_thread) continue;
+                if (p.kernel_thread || p.state == 'Z') continue;
                 if (r.scope == alert_rule::scope_kind::name && !glob_match(r.glob, p.name))
                     continue;
                 step(r, p.key, p.name, process_metric(p, r.metric), t, out);

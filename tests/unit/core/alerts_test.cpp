@@ -149,6 +149,22 @@ BOOST_AUTO_TEST_CASE(an_exited_process_resolves_and_a_name_glob_picks_processes)
     BOOST_TEST(e.active().empty());
 }
 
+BOOST_AUTO_TEST_CASE(a_zombie_has_exited_its_alert_resolves_as_exited_not_recovered) {
+    // Killed but not yet reaped, a process is a zombie whose RSS reads 0: that is an exit.
+    for (const char* r : {R"({"metric":"rss","op":">","threshold":1048576,"scope":"pid","pid":100})",
+                          R"({"metric":"rss","op":">","threshold":1048576,"scope":"any"})"}) {
+        alert_engine e;
+        e.add_rule(rule(r));
+        BOOST_TEST(e.evaluate(snap(0, {{100, 5}})).size() == 1u);
+        auto z = snap(1, {{100, 0}});
+        z.processes[0].state = 'Z';
+        auto ev = e.evaluate(z);
+        BOOST_REQUIRE(ev.size() == 1u);
+        BOOST_TEST(ev[0].reason == "exited", r);
+        BOOST_TEST(e.active().empty());
+    }
+}
+
 BOOST_AUTO_TEST_CASE(unavailable_values_change_nothing) {
     alert_engine e;
     e.add_rule(rule(R"({"metric":"cpu_percent","op":">","threshold":50,"scope":"any"})"));
