@@ -30,6 +30,11 @@ void http_session::run() {
                   beast::bind_front_handler(&http_session::do_read, shared_from_this()));
 }
 
+double monotonic_seconds() {
+    using namespace std::chrono;
+    return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
 void http_session::do_read() {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(ctx_.cfg.lim.max_header_bytes));
@@ -38,7 +43,7 @@ void http_session::do_read() {
     // Waiting for a request holds one of the few places of this address; a newer connection
     // may evict this one (closed on its own executor).
     const std::string ip = peer_.substr(0, peer_.rfind(':'));
-    waiting_ = ctx_.pending.admit(ip, [weak = weak_from_this()] {
+    waiting_ = ctx_.pending.admit(ip, monotonic_seconds(), [weak = weak_from_this()] {
         if (auto self = weak.lock())
             net::post(self->stream_.get_executor(), [self] {
                 if (!self->waiting_) return; // its request arrived meanwhile

@@ -45,6 +45,9 @@ struct server_context {
     std::function<http::store_health()> store_health;
 };
 
+/** Seconds on the steady clock (for the pending budget's ages). */
+double monotonic_seconds();
+
 class http_session : public std::enable_shared_from_this<http_session> {
 public:
     http_session(boost::asio::ip::tcp::socket&& socket, server_context& ctx,

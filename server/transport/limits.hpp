@@ -59,13 +59,15 @@ private:
 
 /**
  * Connections waiting for (or reading) a request, per client address: at most `per_ip` of them;
- * a new one makes room by evicting the oldest. Half-sent requests (slowloris) from one address can
- * then hold only a few places, and a browser on the same host (every local client is 127.0.0.1)
- * still gets in. Thread-safe; the eviction callback runs outside the lock.
+ * a new one makes room by evicting the oldest that has waited at least `min_age` seconds.
+ * Half-sent requests (slowloris) from one address can then hold only a few places, and a browser
+ * on the same host (every local client is 127.0.0.1) still gets in: its request, sent at once, is
+ * read long before it could be evicted. Thread-safe; eviction callbacks run outside the lock.
  */
 class pending_budget {
 public:
-    explicit pending_budget(std::size_t per_ip) : per_ip_(std::max<std::size_t>(per_ip, 1)) {}
+    explicit pending_budget(std::size_t per_ip, double min_age = 0.1)
+        : per_ip_(std::max<std::size_t>(per_ip, 1)), min_age_(min_age) {}
 
     /** Holds a place until destroyed (the request was read, or the connection ended). */
     class ticket {
@@ -83,25 +85,40 @@ public:
     };
 
     /**
-     * A place for a connection of `ip` that waits for a request; `evict` is called (any thread,
-     * once) if a newer one needs the place.
+     * A place for a connection of `ip` that waits for a request since `now` (seconds, monotonic);
+     * `evict` is called (any thread, at most once) if a newer one needs the place. When every
+     * waiting connection of the address is younger than `min_age`, none is evicted and the newcomer
+     * is admitted beyond the budget.
      */
-    std::unique_ptr<ticket> admit(const std::string& ip, std::function<void()> evict) {
+    std::unique_ptr<ticket> admit(const std::string& ip, double now, std::function<void()> evict) {
         std::function<void()> evicted;
         std::unique_ptr<ticket> t;
         {
             std::lock_guard lock(mutex_);
             auto& q = by_ip_[ip];
-            if (q.size() >= per_ip_) {
-                evicted = std::move(q.front().second);
-                q.pop_front();
-                ++evictions_;
-            }
-            q.emplace_back(++next_id_, std::move(evict));
+            if (q.size() >= per_ip_) evicted = take_oldest(q, now);
+            q.push_back(entry{++next_id_, now, std::move(evict)});
             t = std::make_unique<ticket>(this, ip, next_id_);
         }
         if (evicted) evicted();
         return t;
+    }
+
+    /**
+     * Evicts the oldest waiting connection of `ip` old enough to go (for a new connection refused
+     * by the per-address limit); false when there is none.
+     */
+    bool evict_oldest(const std::string& ip, double now) {
+        std::function<void()> evicted;
+        {
+            std::lock_guard lock(mutex_);
+            auto it = by_ip_.find(ip);
+            if (it == by_ip_.end()) return false;
+            evicted = take_oldest(it->second, now);
+        }
+        if (!evicted) return false;
+        evicted();
+        return true;
     }
 
     /** Waiting connections of one address (for tests). */
@@ -116,13 +133,26 @@ public:
     }
 
 private:
+    struct entry {
+        std::uint64_t id;
+        double since;
+        std::function<void()> evict;
+    };
+    /** Removes the oldest entry if it is old enough; returns its callback (lock held). */
+    std::function<void()> take_oldest(std::deque<entry>& q, double now) {
+        if (q.empty() || now - q.front().since < min_age_) return {};
+        auto f = std::move(q.front().evict);
+        q.pop_front();
+        ++evictions_;
+        return f;
+    }
     void release(const std::string& ip, std::uint64_t id) {
         std::lock_guard lock(mutex_);
         auto it = by_ip_.find(ip);
         if (it == by_ip_.end()) return;
         auto& q = it->second;
         for (auto e = q.begin(); e != q.end(); ++e)
-            if (e->first == id) {
+            if (e->id == id) {
                 q.erase(e);
                 break;
             }
@@ -130,9 +160,10 @@ private:
     }
     mutable std::mutex mutex_;
     std::size_t per_ip_;
+    double min_age_;
     std::uint64_t next_id_ = 0;
     std::uint64_t evictions_ = 0;
-    std::map<std::string, std::deque<std::pair<std::uint64_t, std::function<void()>>>> by_ip_;
+    std::map<std::string, std::deque<entry>> by_ip_;
 };
 
 /** Token bucket: `rate` tokens per second up to `burst`. Not thread-safe (one per connection). */

@@ -74,26 +74,46 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(pending_budget_tests)
 
 BOOST_AUTO_TEST_CASE(a_new_waiting_connection_evicts_the_oldest_of_its_address_only) {
-    procpulse::transport::pending_budget b(2);
+    procpulse::transport::pending_budget b(2, 0.1);
     std::vector<int> evicted;
-    auto t1 = b.admit("127.0.0.1", [&] { evicted.push_back(1); });
-    auto t2 = b.admit("127.0.0.1", [&] { evicted.push_back(2); });
-    auto other = b.admit("10.0.0.9", [&] { evicted.push_back(9); });
+    auto t1 = b.admit("127.0.0.1", 10.0, [&] { evicted.push_back(1); });
+    auto t2 = b.admit("127.0.0.1", 10.0, [&] { evicted.push_back(2); });
+    auto other = b.admit("10.0.0.9", 10.0, [&] { evicted.push_back(9); });
     BOOST_TEST(evicted.empty());
-    auto t3 = b.admit("127.0.0.1", [&] { evicted.push_back(3); }); // 1 is the oldest: out
+    auto t3 = b.admit("127.0.0.1", 10.5, [&] { evicted.push_back(3); }); // 1 is the oldest: out
     BOOST_TEST(evicted == std::vector<int>{1}, boost::test_tools::per_element());
     BOOST_TEST(b.waiting("127.0.0.1") == 2u);
     BOOST_TEST(b.waiting("10.0.0.9") == 1u);
     t1.reset(); // an evicted ticket ending changes nothing
     BOOST_TEST(b.waiting("127.0.0.1") == 2u);
     t2.reset(); // a request arrived: its place is free, nobody else is evicted
-    auto t4 = b.admit("127.0.0.1", [&] { evicted.push_back(4); });
+    auto t4 = b.admit("127.0.0.1", 10.6, [&] { evicted.push_back(4); });
     BOOST_TEST(evicted.size() == 1u);
     BOOST_TEST(b.evictions() == 1u);
     t3.reset();
     t4.reset();
     other.reset();
     BOOST_TEST(b.waiting("127.0.0.1") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_connection_younger_than_the_minimum_age_is_never_evicted) {
+    // A request sent at once is read within milliseconds: it must not lose its place to a storm
+    // of newer connections in the meantime.
+    procpulse::transport::pending_budget b(2, 0.1);
+    int evicted = 0;
+    auto young1 = b.admit("127.0.0.1", 20.00, [&] { ++evicted; });
+    auto young2 = b.admit("127.0.0.1", 20.01, [&] { ++evicted; });
+    std::vector<std::unique_ptr<procpulse::transport::pending_budget::ticket>> storm;
+    for (int i = 0; i < 50; ++i)
+        storm.push_back(b.admit("127.0.0.1", 20.02 + i * 0.001, [&] { ++evicted; }));
+    BOOST_TEST(evicted == 0); // over budget for a moment rather than evicting the young
+    BOOST_TEST(b.waiting("127.0.0.1") == 52u);
+    // Later, the oldest go first, one per newcomer or per refused connection.
+    auto late = b.admit("127.0.0.1", 21.0, [&] { ++evicted; });
+    BOOST_TEST(evicted == 1);
+    BOOST_TEST(b.evict_oldest("127.0.0.1", 21.0));
+    BOOST_TEST(evicted == 2);
+    BOOST_TEST(!b.evict_oldest("10.1.1.1", 21.0));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
