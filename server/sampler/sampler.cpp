@@ -44,7 +44,7 @@ struct sampler::impl {
             log::error(std::string("sweep failed: ") + e.what());
             return;
         }
-        log_problems(r.problems);
+        log_problems(r);
         {
             std::lock_guard lock(mutex);
             latest = r.snap;
@@ -68,8 +68,13 @@ struct sampler::impl {
     }
 };
 
-void log_problems(const std::vector<core::problem>& problems) {
-    for (const auto& p : problems)
+void log_problems(const core::collector::result& r) {
+    if (r.exhausted)
+        log::warn("out of file descriptors reading /proc (EMFILE/ENFILE): released the " +
+                  std::to_string(r.exhausted->released) +
+                  " kept /proc files, reading with open/read/close; budget now " +
+                  std::to_string(r.exhausted->budget) + " (grows back while sweeps succeed)");
+    for (const auto& p : r.problems)
         log::info("pid " + std::to_string(p.key.pid) + " (" + p.name +
                   "): " + procfs::file_name(p.file) + " " + procfs::to_string(p.status) +
                   "; its fields are reported unavailable");
