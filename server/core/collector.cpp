@@ -406,6 +406,7 @@ read_status collector::open_dir(tracked_process& t, int pid, bool keep) {
     if (s == read_status::exhausted) {
         release_kept(t);
         s = t.dir.open(root_.fd(), pid, false);
+        if (s == read_status::exhausted) incomplete_ = true;
     }
     return s;
 }
@@ -415,6 +416,7 @@ read_status collector::read(tracked_process& t, pid_file f, std::string& buf) {
     if (s == read_status::exhausted) {
         release_kept(t);
         s = t.dir.read(f, buf); // open/read/close now; still exhausted: unavailable this sweep
+        if (s == read_status::exhausted) incomplete_ = true;
     }
     return s;
 }
@@ -494,6 +496,7 @@ collector::result collector::sweep(sample_time at, const std::vector<int>* focus
 
     // The fd budget: a clean sweep after EMFILE grows it back by a few processes' worth.
     degraded_ = false;
+    incomplete_ = false;
     exhausted_.reset();
     open_fds_ = 0;
     if (budget_ < opts_.fd_budget)
@@ -558,6 +561,7 @@ collector::result collector::sweep(sample_time at, const std::vector<int>* focus
     snap->system.thread_count = static_cast<std::uint32_t>(threads);
     snap->proc_files = proc_file_usage{open_fds_, budget_, kept};
     r.exhausted = exhausted_;
+    r.incomplete = incomplete_;
     r.snap = std::move(snap);
     return r;
 }

@@ -80,6 +80,9 @@ public:
         snapshot_ptr snap;
         std::vector<problem> problems;          // new problems seen during this sweep
         std::optional<fd_exhaustion> exhausted; // the start of an episode of EMFILE/ENFILE
+        /// Some file could not be opened even with every kept file released (the descriptors
+        /// are taken elsewhere): processes may be missing or fields unavailable. Not to publish.
+        bool incomplete = false;
     };
 
     /**
@@ -134,6 +137,7 @@ private:
     std::size_t budget_;       // fd budget in force: opts_.fd_budget, lowered after EMFILE
     std::size_t open_fds_ = 0; // held by kept files (counted as the sweep goes)
     bool degraded_ = false;    // EMFILE/ENFILE in this sweep: the rest is read open/read/close
+    bool incomplete_ = false;  // EMFILE/ENFILE even after the release
     bool in_episode_ = false;  // reported; ends when budget_ is back to opts_.fd_budget
     std::optional<fd_exhaustion> exhausted_; // to report at the end of this sweep
 

@@ -24,6 +24,7 @@ struct sampler::impl {
     std::function<std::vector<int>()> focus;
     mutable std::mutex mutex;
     core::snapshot_ptr latest;
+    bool skipping = false; // the last sweep was incomplete (logged)
 
     impl(core::collector& c, std::chrono::milliseconds i) : coll(c), interval(i) {}
 
@@ -45,6 +46,16 @@ struct sampler::impl {
             return;
         }
         log_problems(r);
+        if (r.incomplete) {
+            // Out of descriptors even for open/read/close: clients keep the last full sweep
+            // rather than seeing the processes that could not be read as exited.
+            if (!skipping)
+                log::warn("sweep not published: out of file descriptors even without kept "
+                          "/proc files (logged once until a sweep completes)");
+            skipping = true;
+            return;
+        }
+        skipping = false;
         {
             std::lock_guard lock(mutex);
             latest = r.snap;
