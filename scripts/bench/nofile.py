@@ -146,9 +146,11 @@ def run(binary, nofile, n, extra):
             return False, "no snapshot with the subscribed children"
         metrics = http_get(port, "/metrics")
         text = open(log_path).read()
-        return True, (f"all listed after {seen:.1f} s; sweep {gauge(metrics, 'procpulse_sweep_seconds'):.3f} s; "
-                      f"/proc files kept {gauge(metrics, 'procpulse_proc_files_open'):.0f} of budget "
-                      f"{gauge(metrics, 'procpulse_proc_files_budget'):.0f}; "
+        g = lambda name, f: "n/a" if gauge(metrics, name) is None else f % gauge(metrics, name)
+        return True, (f"all listed after {seen:.1f} s; "
+                      f"sweep {g('procpulse_sweep_seconds', '%.3f')} s; "
+                      f"/proc files kept {g('procpulse_proc_files_open', '%.0f')} of budget "
+                      f"{g('procpulse_proc_files_budget', '%.0f')}; "
                       f"server RSS {rss_mib(srv.pid):.0f} MiB; log: "
                       f"{text.count('accept:')} accept, {text.count('Too many open files')} EMFILE")
     finally:
