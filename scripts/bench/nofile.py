@@ -116,9 +116,12 @@ def run(binary, nofile, n, extra):
                 time.sleep(0.05)
         if port is None:
             return False, "server did not start: " + open(log_path).read()[-300:]
-        for _ in range(n):
-            children.append(subprocess.Popen(["sleep", "600"], stdin=subprocess.DEVNULL,
-                                             stdout=subprocess.DEVNULL, close_fds=True))
+        try:
+            for _ in range(n):
+                children.append(subprocess.Popen(["sleep", "600"], stdin=subprocess.DEVNULL,
+                                                 stdout=subprocess.DEVNULL, close_fds=True))
+        except OSError as e:  # out of PIDs or processes: a limit of the machine, not the server
+            return False, f"could start only {len(children)} children: {e}"
         want = {c.pid for c in children}
         t0, listed = time.monotonic(), set()
         while time.monotonic() - t0 < 60 and srv.poll() is None:
