@@ -95,7 +95,7 @@ int run_server(const config::config& cfg) {
     opts.keep_open = cfg.keep_open;
     opts.full_read_every = cfg.full_read_every;
     const std::uint64_t nofile = nofile_limit();
-    opts.fd_budget = core::fd_budget_for(nofile, cfg.lim.max_connections);
+    opts.fd_budget = cfg.keep_open ? core::fd_budget_for(nofile, cfg.lim.max_connections) : 0;
     log::info("file descriptor limit " + std::to_string(nofile) +
               ": /proc files kept open within " + std::to_string(opts.fd_budget));
     core::collector coll(cfg.proc_root, opts, sampler::system_user_name);
