@@ -131,11 +131,12 @@ BOOST_AUTO_TEST_CASE(nofile_256_serves_300_children_over_rest_and_websocket) {
 }
 
 BOOST_AUTO_TEST_CASE(accept_pauses_when_connections_take_every_descriptor_and_recovers) {
-    // The connection limit is above what 256 descriptors allow: connections run the server out
-    // of descriptors (accept fails with EMFILE) before the limiter refuses any.
-    server_process srv(
-        args({"--max-connections", "1000", "--max-connections-per-ip", "1000", "--interval", "1s"}),
-        256);
+    // The connection limits are above what 256 descriptors allow (pending requests included:
+    // else each new idle connection would evict the oldest): connections run the server out of
+    // descriptors (accept fails with EMFILE) before the limiter refuses any.
+    server_process srv(args({"--max-connections", "1000", "--max-connections-per-ip", "1000",
+                             "--max-pending-per-ip", "1000", "--interval", "1s"}),
+                       256);
     net::io_context ioc;
     std::vector<std::unique_ptr<net::ip::tcp::socket>> held;
     const net::ip::tcp::endpoint ep(net::ip::make_address("127.0.0.1"), srv.port());
