@@ -21,6 +21,7 @@
 #include <chrono>
 #include <cstdio>
 #include <random>
+#include <sys/resource.h>
 #include <thread>
 #include <unistd.h>
 
@@ -70,6 +71,21 @@ tcp::endpoint listen_endpoint(net::io_context& ioc, const std::string& host, std
     return found.begin()->endpoint();
 }
 
+/**
+ * RLIMIT_NOFILE after raising the soft limit to the hard one (Asio uses epoll, never select, so a
+ * large limit is safe): a service's default soft 1024 would otherwise bound what it serves.
+ */
+std::uint64_t nofile_limit() {
+    rlimit rl{};
+    if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return 1024;
+    if (rl.rlim_cur != rl.rlim_max) {
+        rlimit raised = rl;
+        raised.rlim_cur = std::min<rlim_t>(rl.rlim_max, rlim_t{1} << 20);
+        if (raised.rlim_cur > rl.rlim_cur && ::setrlimit(RLIMIT_NOFILE, &raised) == 0) rl = raised;
+    }
+    return rl.rlim_cur == RLIM_INFINITY ? std::uint64_t{1} << 20 : rl.rlim_cur;
+}
+
 } // namespace
 
 int run_server(const config::config& cfg) {
@@ -78,6 +94,10 @@ int run_server(const config::config& cfg) {
     opts.page_size = ::sysconf(_SC_PAGESIZE);
     opts.keep_open = cfg.keep_open;
     opts.full_read_every = cfg.full_read_every;
+    const std::uint64_t nofile = nofile_limit();
+    opts.fd_budget = cfg.keep_open ? core::fd_budget_for(nofile, cfg.lim.max_connections) : 0;
+    log::info("file descriptor limit " + std::to_string(nofile) +
+              ": /proc files kept open within " + std::to_string(opts.fd_budget));
     core::collector coll(cfg.proc_root, opts, sampler::system_user_name);
 
     // Persistence (optional): a bad database stops the start with a clear error.
@@ -130,7 +150,7 @@ int run_server(const config::config& cfg) {
     info.page_size = opts.page_size;
     info.mem_total = first.snap->system.mem_total;
     info.history_persisted = db != nullptr;
-    sampler::log_problems(first.problems);
+    sampler::log_problems(first);
     const auto points = static_cast<std::size_t>(cfg.history.count() / cfg.interval.count());
 
     transport::hub_hooks hooks;

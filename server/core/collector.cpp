@@ -41,6 +41,7 @@ struct collector::tracked_process {
     std::uint64_t prev_vsize = 0;   // of either makes the next sweep a full read
     process_sample detail;          // statm, status and io figures of the last full read
     bool has_prev = false;
+    bool busy = false;         // the last sweep saw CPU ticks or I/O (keeps files first)
     std::uint8_t reported = 0; // problem bits already reported (one log line per cause)
 };
 
@@ -51,8 +52,19 @@ struct collector::system_prev {
     std::optional<procfs::vmstat> vm;
 };
 
+std::size_t fd_budget_for(std::uint64_t nofile_limit, std::size_t max_connections) {
+    const std::uint64_t reserve = 2 * static_cast<std::uint64_t>(max_connections) + 64;
+    if (nofile_limit <= reserve) return 0;
+    const std::uint64_t b = std::min(nofile_limit / 2, nofile_limit - reserve);
+    return static_cast<std::size_t>(
+        std::min<std::uint64_t>(b, std::numeric_limits<std::size_t>::max()));
+}
+
 collector::collector(std::string proc_root, collector_options opts, user_lookup users)
-    : root_(std::move(proc_root)), opts_(opts), users_(std::move(users)) {}
+    : root_(std::move(proc_root)), opts_(opts), users_(std::move(users)),
+      budget_(opts.keep_open ? opts.fd_budget : 0) {
+    if (!opts_.keep_open) opts_.fd_budget = 0;
+}
 
 collector::~collector() = default;
 
@@ -114,10 +126,10 @@ bool collector::sample_process(int pid, tracked_process& t, const sample_time& a
                                std::vector<problem>& problems) {
     // stat first: it decides identity. A kept-open file of a process that exited reads as gone;
     // the PID may already belong to a new process, so reopen the directory once.
-    read_status s = t.dir.read(pid_file::stat, buf_);
+    read_status s = read(t, pid_file::stat, buf_);
     if (s == read_status::gone && t.has_prev) {
-        if (t.dir.open(root_.fd(), pid, opts_.keep_open) != read_status::ok) return false;
-        s = t.dir.read(pid_file::stat, buf_);
+        if (open_dir(t, pid, t.dir.keeps_open()) != read_status::ok) return false;
+        s = read(t, pid_file::stat, buf_);
     }
     if (s != read_status::ok) return false;
     auto st = procfs::parse_pid_stat(buf_);
@@ -155,7 +167,8 @@ bool collector::sample_process(int pid, tracked_process& t, const sample_time& a
     auto note = [&](pid_file f, read_status rs) {
         std::uint8_t bit = bit_for(f);
         out.unavailable |= bit;
-        if (rs != read_status::gone && !(t.reported & bit)) {
+        // Running out of descriptors is reported once for the sweep, not per process.
+        if (rs != read_status::gone && rs != read_status::exhausted && !(t.reported & bit)) {
             t.reported |= bit;
             problems.push_back(problem{key, st->comm, f, rs});
         }
@@ -178,7 +191,7 @@ bool collector::sample_process(int pid, tracked_process& t, const sample_time& a
     // io on every sweep: a process can read and write much with too little CPU to show a tick
     // in stat, and its byte rates must be measured, never assumed 0. Any change of its counters
     // (or of their readability) makes this sweep a full read.
-    read_status io_s = t.dir.read(pid_file::io, buf_);
+    read_status io_s = read(t, pid_file::io, buf_);
     std::optional<procfs::pid_io> io;
     if (io_s == read_status::ok) io = procfs::parse_pid_io(buf_);
     if (quiet && (io.has_value() != t.prev_io.has_value() || (io && !same_counters(*io, *t.prev_io))))
@@ -187,7 +200,7 @@ bool collector::sample_process(int pid, tracked_process& t, const sample_time& a
         // A missing io file (no task I/O accounting) is unavailable, not zero. ENOENT here is a
         // problem to report (once) while the process itself still reads; else it exited mid-read.
         std::string probe;
-        if (io_s == read_status::gone && t.dir.read(pid_file::stat, probe) == read_status::ok)
+        if (io_s == read_status::gone && read(t, pid_file::stat, probe) == read_status::ok)
             io_s = read_status::error;
     }
 
@@ -201,7 +214,7 @@ bool collector::sample_process(int pid, tracked_process& t, const sample_time& a
         out.name = t.name;
         out.detail_age = seconds_between(t.detail_ns, at.steady_ns);
     } else {
-        s = t.dir.read(pid_file::statm, buf_);
+        s = read(t, pid_file::statm, buf_);
         std::optional<procfs::pid_statm> sm;
         if (s == read_status::ok) sm = procfs::parse_pid_statm(buf_);
         if (sm) {
@@ -219,7 +232,7 @@ bool collector::sample_process(int pid, tracked_process& t, const sample_time& a
         out.memory_percent =
             mem_total > 0 ? static_cast<double>(out.rss) / mem_total * 100.0 : 0;
 
-        s = t.dir.read(pid_file::status, buf_);
+        s = read(t, pid_file::status, buf_);
         std::optional<procfs::pid_status> ps;
         if (s == read_status::ok) ps = procfs::parse_pid_status(buf_);
         if (ps) {
@@ -236,7 +249,7 @@ bool collector::sample_process(int pid, tracked_process& t, const sample_time& a
 
         // cmdline on every full read: a process may rewrite its argv in place (postgres, nginx,
         // sshd) or exec keeping its name. An unchanged file keeps its parsed string.
-        s = t.dir.read(pid_file::cmdline, buf_);
+        s = read(t, pid_file::cmdline, buf_);
         if (s == read_status::ok) {
             if (!t.cmdline || buf_ != t.cmdline_raw) {
                 auto args = procfs::parse_pid_cmdline(buf_);
@@ -283,6 +296,9 @@ bool collector::sample_process(int pid, tracked_process& t, const sample_time& a
         out.read_bytes_per_sec = counter_rate(t.prev_read_bytes, out.read_bytes, dt);
         out.write_bytes_per_sec = counter_rate(t.prev_write_bytes, out.write_bytes, dt);
     }
+    t.busy =
+        t.has_prev && (cpu_ticks != t.prev_cpu_ticks || io.has_value() != t.prev_io.has_value() ||
+                       (io && !same_counters(*io, *t.prev_io)));
     t.prev_steady_ns = at.steady_ns;
     if (!quiet) {
         t.prev_threads = st->num_threads;
@@ -385,6 +401,83 @@ std::optional<process_sample> collector::read_one(int pid, sample_time at,
     return ps;
 }
 
+read_status collector::open_dir(tracked_process& t, int pid, bool keep) {
+    read_status s = t.dir.open(root_.fd(), pid, keep && !degraded_);
+    if (s == read_status::exhausted) {
+        release_kept(t);
+        s = t.dir.open(root_.fd(), pid, false);
+        if (s == read_status::exhausted) incomplete_ = true;
+    }
+    return s;
+}
+
+read_status collector::read(tracked_process& t, pid_file f, std::string& buf) {
+    read_status s = t.dir.read(f, buf);
+    if (s == read_status::exhausted) {
+        release_kept(t);
+        s = t.dir.read(f, buf); // open/read/close now; still exhausted: unavailable this sweep
+        if (s == read_status::exhausted) incomplete_ = true;
+    }
+    return s;
+}
+
+void collector::release_kept(tracked_process& current) {
+    if (!degraded_) {
+        // The first time in this sweep: count what the kept files hold, halve the budget.
+        std::size_t held = 0;
+        auto count = [&](const auto& v) {
+            for (const auto& [pid, t] : v)
+                if (t && t.get() != &current) held += t->dir.open_fds();
+        };
+        count(procs_);
+        count(fresh_);
+        held += current.dir.open_fds();
+        budget_ = std::min(budget_, held / 2);
+        if (!in_episode_) exhausted_ = fd_exhaustion{held, budget_};
+        in_episode_ = true;
+        degraded_ = true;
+    }
+    // Entries the walk moved from are null; exited ones not yet cut off still hold fds.
+    auto release = [&](auto& v) {
+        for (auto& [pid, t] : v)
+            if (t && t.get() != &current) t->dir.close();
+    };
+    release(procs_);
+    release(fresh_);
+    current.dir.release_files();
+    open_fds_ = 0;
+}
+
+void collector::choose_kept(const std::vector<int>& pids, const std::vector<int>* focus,
+                            std::size_t slots) {
+    // Rank each listed pid: 0 focus, 1 busy in the last sweep, 2 files kept now, 3 the rest;
+    // the first `slots` in (rank, listing order) keep their files.
+    std::vector<std::uint64_t> order;
+    order.reserve(pids.size());
+    std::size_t j = 0;
+    for (std::size_t i = 0; i < pids.size(); ++i) {
+        const int pid = pids[i];
+        while (j < procs_.size() && procs_[j].first < pid)
+            ++j;
+        const tracked_process* t =
+            j < procs_.size() && procs_[j].first == pid ? procs_[j].second.get() : nullptr;
+        std::uint64_t rank = 3;
+        if (focus && std::binary_search(focus->begin(), focus->end(), pid))
+            rank = 0;
+        else if (t && t->busy)
+            rank = 1;
+        else if (t && t->dir.is_open())
+            rank = 2;
+        order.push_back(rank << 32 | i);
+    }
+    keep_flags_.assign(pids.size(), 0);
+    if (slots < order.size())
+        std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(slots),
+                         order.end());
+    for (std::size_t k = 0; k < slots && k < order.size(); ++k)
+        keep_flags_[order[k] & 0xffffffffu] = 1;
+}
+
 collector::result collector::sweep(sample_time at, const std::vector<int>* focus) {
     at = monotonic_stamp(at, last_at_); // a wall clock set back must not reorder history
     last_at_ = at;
@@ -400,33 +493,59 @@ collector::result collector::sweep(sample_time at, const std::vector<int>* focus
     std::vector<int> pids = root_.list_pids();
     std::sort(pids.begin(), pids.end());
     snap->processes.reserve(pids.size());
+
+    // The fd budget: a clean sweep after EMFILE grows it back by a few processes' worth.
+    degraded_ = false;
+    incomplete_ = false;
+    exhausted_.reset();
+    open_fds_ = 0;
+    if (budget_ < opts_.fd_budget)
+        budget_ += std::min(opts_.fd_budget - budget_, 8 * procfs::pid_dir::max_fds);
+    else
+        in_episode_ = false;
+    const std::size_t slots = budget_ / procfs::pid_dir::max_fds;
+    const bool all_fit = pids.size() <= slots;
+    if (!all_fit && slots > 0) choose_kept(pids, focus, slots);
+    std::size_t kept = 0;
+
     std::uint64_t threads = 0;
     // procs_ and pids are both sorted: one merge walk. Entries of processes that were not listed
     // (exited) are moved out as the walk passes them; `keep` is where the next kept entry goes.
     std::size_t next = 0, keep = 0;
-    std::vector<std::pair<int, std::unique_ptr<tracked_process>>> fresh;
-    for (int pid : pids) {
+    fresh_.clear();
+    for (std::size_t i = 0; i < pids.size(); ++i) {
+        const int pid = pids[i];
         while (next < procs_.size() && procs_[next].first < pid)
             ++next; // not listed: exited (its entry is overwritten or cut off below)
+        // Within the budget the files stay open between sweeps; beyond it, open/read/close.
+        const bool keep_files = !degraded_ && (all_fit || (slots > 0 && keep_flags_[i]));
         tracked_process* t = nullptr;
         std::unique_ptr<tracked_process> made;
         if (next < procs_.size() && procs_[next].first == pid) {
             t = procs_[next].second.get();
+            if (t->dir.is_open() && !keep_files) t->dir.close();
         } else {
             made = std::make_unique<tracked_process>();
-            if (made->dir.open(root_.fd(), pid, opts_.keep_open) != read_status::ok) continue;
             t = made.get();
         }
+        bool ok = t->dir.is_open() || open_dir(*t, pid, keep_files) == read_status::ok;
         // Filled in place: a process_sample is a few hundred bytes, not worth a move per process.
         process_sample& ps = snap->processes.emplace_back();
         const bool in_focus = focus && std::binary_search(focus->begin(), focus->end(), pid);
-        if (!sample_process(pid, *t, at, mem_total, btime, in_focus, ps, r.problems)) {
+        if (ok) ok = sample_process(pid, *t, at, mem_total, btime, in_focus, ps, r.problems);
+        if (!ok || !t->dir.keeps_open()) {
+            t->dir.close();
+        } else {
+            open_fds_ += t->dir.open_fds();
+            ++kept;
+        }
+        if (!ok) {
             snap->processes.pop_back(); // vanished mid-read: dropped quietly
             if (!made) ++next;
             continue;
         }
         if (made) {
-            fresh.emplace_back(pid, std::move(made));
+            fresh_.emplace_back(pid, std::move(made));
         } else {
             if (keep != next) procs_[keep] = std::move(procs_[next]);
             ++keep, ++next;
@@ -434,10 +553,15 @@ collector::result collector::sweep(sample_time at, const std::vector<int>* focus
         threads += static_cast<std::uint64_t>(std::max<std::int64_t>(ps.num_threads, 0));
     }
     // The rest were not listed (exited); new processes are merged in, still sorted.
-    finish_merge_walk(procs_, keep, std::move(fresh),
+    finish_merge_walk(procs_, keep, std::move(fresh_),
                       [](const auto& a, const auto& b) { return a.first < b.first; });
+    fresh_.clear();
+    if (degraded_) kept = 0; // counted before the release
     snap->system.process_count = static_cast<std::uint32_t>(snap->processes.size());
     snap->system.thread_count = static_cast<std::uint32_t>(threads);
+    snap->proc_files = proc_file_usage{open_fds_, budget_, kept};
+    r.exhausted = exhausted_;
+    r.incomplete = incomplete_;
     r.snap = std::move(snap);
     return r;
 }

@@ -4,7 +4,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -25,7 +27,23 @@ struct collector_options {
      * faults showing in stat, so this costs little accuracy and most of the kernel's work.
      */
     int full_read_every = 0;
+    /**
+     * Most file descriptors the per-process files may hold between sweeps (with keep_open), each
+     * kept process counted at its most (procfs::pid_dir::max_fds). Processes beyond the budget are
+     * read with open/read/close every sweep; focus pids, then processes busy in the last sweep,
+     * then those already kept get kept files first. The shell derives it from RLIMIT_NOFILE
+     * (README: "File descriptors"); the default bounds nothing.
+     */
+    std::size_t fd_budget = std::numeric_limits<std::size_t>::max();
 };
+
+/**
+ * The fd budget for kept /proc files under a descriptor limit (RLIMIT_NOFILE): half the limit, and
+ * never more than what the connections (two descriptors each at most: the socket and a file being
+ * served) and a reserve of 64 (listener, SQLite, io_context, system files) leave over:
+ * max(0, min(limit / 2, limit - 2 * max_connections - 64)).
+ */
+std::size_t fd_budget_for(std::uint64_t nofile_limit, std::size_t max_connections);
 
 /** Resolves a uid to a user name (the shell passes getpwuid_r; tests pass a table). */
 using user_lookup = std::function<std::string(std::uint32_t uid)>;
@@ -36,6 +54,16 @@ struct problem {
     std::string name;
     procfs::pid_file file;
     procfs::read_status status;
+};
+
+/**
+ * A sweep ran out of file descriptors (EMFILE or ENFILE): the collector released its kept files,
+ * re-read in open/read/close mode and lowered its budget. Reported once per episode: the next
+ * report comes after the budget has grown back to the configured one.
+ */
+struct fd_exhaustion {
+    std::size_t released = 0; ///< descriptors that kept files held when it happened
+    std::size_t budget = 0;   ///< the budget in force from now on
 };
 
 /**
@@ -50,7 +78,11 @@ public:
 
     struct result {
         snapshot_ptr snap;
-        std::vector<problem> problems; // new problems seen during this sweep
+        std::vector<problem> problems;          // new problems seen during this sweep
+        std::optional<fd_exhaustion> exhausted; // the start of an episode of EMFILE/ENFILE
+        /// Some file could not be opened even with every kept file released (the descriptors
+        /// are taken elsewhere): processes may be missing or fields unavailable. Not to publish.
+        bool incomplete = false;
     };
 
     /**
@@ -78,6 +110,14 @@ private:
     bool sample_process(int pid, tracked_process& t, const sample_time& at, double mem_total,
                         double btime, bool focus, process_sample& out,
                         std::vector<problem>& problems);
+    /** Which listed pids may keep their files this sweep (keep_flags_), when not all fit. */
+    void choose_kept(const std::vector<int>& pids, const std::vector<int>* focus,
+                     std::size_t slots);
+    /** t.dir.open or t.dir.read, freeing the kept files and retrying once on EMFILE/ENFILE. */
+    procfs::read_status open_dir(tracked_process& t, int pid, bool keep);
+    procfs::read_status read(tracked_process& t, procfs::pid_file f, std::string& buf);
+    /** Closes every kept file (the current process keeps its directory): EMFILE/ENFILE seen. */
+    void release_kept(tracked_process& current);
     void sample_system(const sample_time& at, system_sample& out);
     std::shared_ptr<const std::string> user_name(std::uint32_t uid);
 
@@ -88,9 +128,18 @@ private:
     /// (sequential memory, no hashing; this state is cold after a second of other work).
     std::vector<std::pair<int, std::unique_ptr<tracked_process>>> procs_;
     std::unordered_map<std::uint32_t, std::shared_ptr<const std::string>> user_cache_;
-    std::string buf_; // reused read buffer
+    /// New processes of the sweep under way (merged into procs_ at its end).
+    std::vector<std::pair<int, std::unique_ptr<tracked_process>>> fresh_;
+    std::vector<char> keep_flags_; // per listed pid of the sweep under way (choose_kept)
+    std::string buf_;              // reused read buffer
     std::uint64_t seq_ = 0;
     std::optional<sample_time> last_at_; // stamp of the previous sweep (monotonic_stamp)
+    std::size_t budget_;       // fd budget in force: opts_.fd_budget, lowered after EMFILE
+    std::size_t open_fds_ = 0; // held by kept files (counted as the sweep goes)
+    bool degraded_ = false;    // EMFILE/ENFILE in this sweep: the rest is read open/read/close
+    bool incomplete_ = false;  // EMFILE/ENFILE even after the release
+    bool in_episode_ = false;  // reported; ends when budget_ is back to opts_.fd_budget
+    std::optional<fd_exhaustion> exhausted_; // to report at the end of this sweep
 
     struct system_prev;
     std::unique_ptr<system_prev> sys_prev_;

@@ -3,6 +3,7 @@
 #include "core/system_sample.hpp"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -17,6 +18,16 @@ struct sample_time {
 };
 
 /**
+ * The /proc files a collector keeps open between sweeps, bounded by collector_options::fd_budget.
+ * Counts the per-process files only (the few system-wide files and the listing are not).
+ */
+struct proc_file_usage {
+    std::size_t open = 0;           ///< descriptors per-process files hold after the sweep
+    std::size_t budget = 0;         ///< the budget in force (below the configured one after EMFILE)
+    std::size_t kept_processes = 0; ///< processes whose files stay open; the rest open/read/close
+};
+
+/**
  * Everything one sweep saw. Immutable once published: shared between threads as snapshot_ptr.
  * Processes are sorted by pid.
  */
@@ -26,6 +37,7 @@ struct snapshot {
     std::optional<double> gap_seconds; // measured time since the previous sweep
     std::vector<process_sample> processes;
     system_sample system;
+    proc_file_usage proc_files;
 
     /** The process with this pid, or nullptr. */
     const process_sample* find(int pid) const {

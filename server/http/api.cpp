@@ -149,6 +149,12 @@ json::object seed_metrics(const core::process_sample& p, double timestamp) {
     return o;
 }
 
+/** {"open":…,"budget":…,"kept_processes":…}: the /proc files the collector keeps open. */
+json::object proc_files_json(const core::proc_file_usage& u) {
+    return json::object{
+        {"open", u.open}, {"budget", u.budget}, {"kept_processes", u.kept_processes}};
+}
+
 /** The seed's get_system_memory() shape, plus buffers/cached/shared. */
 json::object seed_memory(const core::system_sample& s) {
     return json::object{{"total", s.mem_total},
@@ -481,7 +487,8 @@ std::optional<api_response> handle_api(std::string_view method, std::string_view
             200, json::object{{"success", true},
                               {"system", protocol::system_record(snap->system, snap->at.wall)},
                               {"history_persisted", ctx.history_persisted},
-                              {"store_error", std::move(store_error)}});
+                              {"store_error", std::move(store_error)},
+                              {"proc_files", proc_files_json(snap->proc_files)}});
     }
     if (path == "/api/system/history") {
         if (auto r = need(get)) return r;

@@ -96,6 +96,16 @@ std::string prometheus_text(const core::snapshot& snap, const std::vector<int>& 
         sample(out, "procpulse_store_dropped_rows_total", "",
                static_cast<double>(stats.store.dropped_rows));
     }
+    head(out, "procpulse_proc_files_open", "gauge",
+         "Descriptors of per-process /proc files kept open between sweeps.");
+    sample(out, "procpulse_proc_files_open", "", static_cast<double>(snap.proc_files.open));
+    head(out, "procpulse_proc_files_budget", "gauge",
+         "Most descriptors kept /proc files may hold (from RLIMIT_NOFILE; lower after EMFILE).");
+    sample(out, "procpulse_proc_files_budget", "", static_cast<double>(snap.proc_files.budget));
+    head(out, "procpulse_proc_files_kept_processes", "gauge",
+         "Processes whose /proc files stay open; the rest are read with open/read/close.");
+    sample(out, "procpulse_proc_files_kept_processes", "",
+           static_cast<double>(snap.proc_files.kept_processes));
 
     struct metric {
         const char* name;

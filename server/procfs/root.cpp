@@ -19,6 +19,8 @@ const char* to_string(read_status s) {
         return "forbidden";
     case read_status::error:
         return "error";
+    case read_status::exhausted:
+        return "exhausted";
     }
     return "error";
 }
@@ -36,6 +38,9 @@ read_status status_from_errno(int err) {
     case EACCES:
     case EPERM:
         return read_status::forbidden;
+    case EMFILE:
+    case ENFILE:
+        return read_status::exhausted;
     default:
         return read_status::error;
     }
@@ -115,8 +120,20 @@ pid_dir::~pid_dir() {
 
 void pid_dir::close() {
     close_fd(dir_fd_);
+    release_files();
+}
+
+void pid_dir::release_files() {
+    keep_open_ = false;
     for (int& fd : fds_)
         close_fd(fd);
+}
+
+std::size_t pid_dir::open_fds() const {
+    std::size_t n = dir_fd_ >= 0 ? 1 : 0;
+    for (int fd : fds_)
+        n += fd >= 0 ? 1 : 0;
+    return n;
 }
 
 read_status pid_dir::open(int root_fd, int pid, bool keep_open) {

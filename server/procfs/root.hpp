@@ -14,6 +14,7 @@ enum class read_status : std::uint8_t {
     gone,      ///< the process (or file) no longer exists: ENOENT, ESRCH
     forbidden, ///< EACCES / EPERM: another user's process, for example
     error,     ///< anything else (reported once, treated as unavailable)
+    exhausted, ///< EMFILE / ENFILE: no file descriptor left (the caller frees some and retries)
 };
 
 const char* to_string(read_status s);
@@ -26,7 +27,8 @@ const char* file_name(pid_file f);
 /**
  * Open files of one process directory. With keep_open, each file stays open after its first read
  * and is re-read with pread at offset 0 (what htop and a hand-written C reader do), which saves an
- * open/close pair per file per sweep. Reads of a process that exited fail with `gone`.
+ * open/close pair per file per sweep. Without, each read opens and closes its file; the directory
+ * fd stays open until close(). Reads of a process that exited fail with `gone`.
  * Owned by one thread at a time; not copyable.
  */
 class pid_dir {
@@ -47,7 +49,17 @@ public:
     /** Closes every fd (the object can be opened again). */
     void close();
 
+    /** Closes the kept files but not the directory; later reads open and close their file. */
+    void release_files();
+
     bool is_open() const { return dir_fd_ >= 0; }
+    bool keeps_open() const { return keep_open_; }
+
+    /** File descriptors this object holds now (the directory and the kept files). */
+    std::size_t open_fds() const;
+
+    /** Most descriptors one pid_dir holds between reads: the directory and every file. */
+    static constexpr std::size_t max_fds = 1 + static_cast<std::size_t>(pid_file::count_);
 
 private:
     int dir_fd_ = -1;

@@ -24,6 +24,7 @@ struct sampler::impl {
     std::function<std::vector<int>()> focus;
     mutable std::mutex mutex;
     core::snapshot_ptr latest;
+    bool skipping = false; // the last sweep was incomplete (logged)
 
     impl(core::collector& c, std::chrono::milliseconds i) : coll(c), interval(i) {}
 
@@ -44,7 +45,17 @@ struct sampler::impl {
             log::error(std::string("sweep failed: ") + e.what());
             return;
         }
-        log_problems(r.problems);
+        log_problems(r);
+        if (r.incomplete) {
+            // Out of descriptors even for open/read/close: clients keep the last full sweep
+            // rather than seeing the processes that could not be read as exited.
+            if (!skipping)
+                log::warn("sweep not published: out of file descriptors even without kept "
+                          "/proc files (logged once until a sweep completes)");
+            skipping = true;
+            return;
+        }
+        skipping = false;
         {
             std::lock_guard lock(mutex);
             latest = r.snap;
@@ -68,8 +79,13 @@ struct sampler::impl {
     }
 };
 
-void log_problems(const std::vector<core::problem>& problems) {
-    for (const auto& p : problems)
+void log_problems(const core::collector::result& r) {
+    if (r.exhausted)
+        log::warn("out of file descriptors reading /proc (EMFILE/ENFILE): released the " +
+                  std::to_string(r.exhausted->released) +
+                  " kept /proc files, reading with open/read/close; budget now " +
+                  std::to_string(r.exhausted->budget) + " (grows back while sweeps succeed)");
+    for (const auto& p : r.problems)
         log::info("pid " + std::to_string(p.key.pid) + " (" + p.name +
                   "): " + procfs::file_name(p.file) + " " + procfs::to_string(p.status) +
                   "; its fields are reported unavailable");

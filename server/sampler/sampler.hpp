@@ -15,8 +15,11 @@ namespace procpulse::sampler {
  * never delays network I/O. Each sweep publishes an immutable snapshot to the observers, which are
  * called on the sampler thread and must return quickly (post work elsewhere).
  */
-/** Logs the problems a sweep found (each once per process and file, as the collector reports). */
-void log_problems(const std::vector<core::problem>& problems);
+/**
+ * Logs the problems a sweep found (each once per process and file, as the collector reports) and
+ * the start of an episode of file descriptor exhaustion.
+ */
+void log_problems(const core::collector::result& r);
 
 class sampler {
 public:

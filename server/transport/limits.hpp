@@ -1,6 +1,7 @@
 #pragma once
 /** Admission limits for connections and client messages. No I/O; thread-safe where noted. */
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -9,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 
 namespace procpulse::transport {
 
@@ -183,6 +185,38 @@ public:
 private:
     double rate_, burst_, tokens_;
     double last_ = 0;
+};
+
+/**
+ * Pauses between accept attempts after failures (EMFILE when the descriptors run out): doubling
+ * from `first` up to `most`, so a listener never spins on an error that persists. An episode is
+ * the run of failures between two successful accepts. Not thread-safe (the listener's context).
+ */
+class accept_backoff {
+public:
+    explicit accept_backoff(std::chrono::milliseconds first = std::chrono::milliseconds(20),
+                            std::chrono::milliseconds most = std::chrono::milliseconds(500))
+        : first_(first), most_(most) {}
+
+    /** A failed accept: returns the pause before the next attempt. */
+    std::chrono::milliseconds failed() {
+        ++failures_;
+        pause_ = failures_ == 1 ? first_ : std::min(most_, pause_ * 2);
+        return pause_;
+    }
+
+    /** A successful accept: returns how many failures the episode it ends had (0: none). */
+    std::uint64_t succeeded() { return std::exchange(failures_, 0); }
+
+    /** Failures in the current episode (1 right after its first: the one to log). */
+    std::uint64_t failures() const { return failures_; }
+
+    std::chrono::milliseconds most() const { return most_; }
+
+private:
+    std::chrono::milliseconds first_, most_;
+    std::chrono::milliseconds pause_{0};
+    std::uint64_t failures_ = 0;
 };
 
 } // namespace procpulse::transport

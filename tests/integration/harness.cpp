@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdexcept>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -53,7 +54,7 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-pid_t spawn(const std::vector<std::string>& args, int* err_read_fd) {
+pid_t spawn(const std::vector<std::string>& args, int* err_read_fd, long nofile = 0) {
     int fds[2] = {-1, -1};
     if (err_read_fd && ::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
     pid_t pid = ::fork();
@@ -63,6 +64,10 @@ pid_t spawn(const std::vector<std::string>& args, int* err_read_fd) {
         int devnull = ::open("/dev/null", O_RDWR);
         ::dup2(devnull, 0);
         ::dup2(devnull, 1);
+        if (nofile > 0) {
+            rlimit rl{static_cast<rlim_t>(nofile), static_cast<rlim_t>(nofile)};
+            if (::setrlimit(RLIMIT_NOFILE, &rl) != 0) ::_exit(126);
+        }
         std::vector<char*> argv;
         for (const auto& a : args)
             argv.push_back(const_cast<char*>(a.c_str()));
@@ -100,10 +105,10 @@ bool sanitizer_report(const std::string& log) {
            log.find("runtime error:") != std::string::npos;
 }
 
-server_process::server_process(std::vector<std::string> args)
+server_process::server_process(std::vector<std::string> args, long nofile)
     : log_(std::make_shared<std::string>()) {
     args.insert(args.begin(), server_binary());
-    pid_ = spawn(args, &err_fd_);
+    pid_ = spawn(args, &err_fd_, nofile);
     // Read stderr until the "listening on" line (10 s at most).
     std::string text;
     auto end = std::chrono::steady_clock::now() + 10s;

@@ -55,7 +55,8 @@ bool sanitizer_report(const std::string& log);
  */
 class server_process {
 public:
-    explicit server_process(std::vector<std::string> args);
+    /** `nofile` > 0: the server runs under RLIMIT_NOFILE = nofile (soft and hard), as prlimit. */
+    explicit server_process(std::vector<std::string> args, long nofile = 0);
     ~server_process();
     server_process(const server_process&) = delete;
     server_process& operator=(const server_process&) = delete;

@@ -267,6 +267,15 @@ BOOST_AUTO_TEST_CASE(system_memory_with_the_seeds_convenience_fields) {
                json::value(protocol::system_record(test::system(), wall)));
 }
 
+BOOST_AUTO_TEST_CASE(system_shows_the_kept_proc_files) {
+    api a;
+    auto snap = std::make_shared<core::snapshot>(*a.ctx.latest);
+    snap->proc_files = core::proc_file_usage{96, 100, 16};
+    a.ctx.latest = snap;
+    BOOST_TEST(a.get("/api/system").at("proc_files") ==
+               parse(R"({"open":96,"budget":100,"kept_processes":16})"));
+}
+
 BOOST_AUTO_TEST_CASE(process_history_with_range_metrics_and_step) {
     api a;
     std::string base = "/api/processes/4242/history?from=" + std::to_string(wall - 2) +

@@ -1,4 +1,5 @@
-// Admission limits: the per-connection message token bucket and the connection counter.
+// Admission limits: the per-connection message token bucket, the connection counter and the
+// accept backoff.
 #include "transport/limits.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -64,6 +65,25 @@ BOOST_AUTO_TEST_CASE(connections_limited_in_total_and_per_address) {
     auto d2 = l.try_acquire("10.0.0.1");
     BOOST_TEST(d1 != nullptr);
     BOOST_TEST(d2 != nullptr);
+}
+
+BOOST_AUTO_TEST_CASE(accept_backoff_doubles_to_its_cap_and_ends_with_a_success) {
+    using std::chrono::milliseconds;
+    accept_backoff b(milliseconds(20), milliseconds(500));
+    BOOST_TEST(b.succeeded() == 0u); // no episode yet
+    BOOST_TEST(b.failed().count() == 20);
+    BOOST_TEST(b.failures() == 1u); // the one to log
+    BOOST_TEST(b.failed().count() == 40);
+    BOOST_TEST(b.failed().count() == 80);
+    BOOST_TEST(b.failed().count() == 160);
+    BOOST_TEST(b.failed().count() == 320);
+    BOOST_TEST(b.failed().count() == 500);
+    BOOST_TEST(b.failed().count() == 500);
+    BOOST_TEST(b.failures() == 7u);
+    BOOST_TEST(b.succeeded() == 7u);
+    // A new episode starts from the first pause again.
+    BOOST_TEST(b.failed().count() == 20);
+    BOOST_TEST(b.failures() == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

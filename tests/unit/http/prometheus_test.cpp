@@ -98,6 +98,16 @@ BOOST_AUTO_TEST_CASE(system_gauges) {
     BOOST_TEST(count_prefix(text, "procpulse_process_") == 0u); // nothing watched
 }
 
+BOOST_AUTO_TEST_CASE(kept_proc_files_and_their_budget) {
+    auto snap = std::make_shared<core::snapshot>(*box());
+    snap->proc_files = core::proc_file_usage{96, 100, 16};
+    std::string text = prometheus_text(*snap, {}, stats);
+    BOOST_TEST(has_line(text, "# TYPE procpulse_proc_files_open gauge"));
+    BOOST_TEST(has_line(text, "procpulse_proc_files_open 96"));
+    BOOST_TEST(has_line(text, "procpulse_proc_files_budget 100"));
+    BOOST_TEST(has_line(text, "procpulse_proc_files_kept_processes 16"));
+}
+
 BOOST_AUTO_TEST_CASE(first_sample_leaves_out_rates_it_does_not_have) {
     core::system_sample s = test::system();
     s.cpu_percent.reset();
