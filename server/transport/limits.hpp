@@ -42,6 +42,17 @@ public:
         return std::make_unique<slot>(this, ip);
     }
 
+    /**
+     * A place beyond the limits, for a connection that took the place of one just evicted (which
+     * releases its own when its close completes): the overshoot is brief and bounded by evictions.
+     */
+    std::unique_ptr<slot> acquire_in_place_of_evicted(const std::string& ip) {
+        std::lock_guard lock(mutex_);
+        ++total_;
+        ++per_ip_[ip];
+        return std::make_unique<slot>(this, ip);
+    }
+
     std::size_t total() const {
         std::lock_guard lock(mutex_);
         return total_;
