@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -118,16 +119,17 @@ public:
     }
 
     /**
-     * Evicts the oldest waiting connection of `ip` old enough to go (for a new connection refused
-     * by the per-address limit); false when there is none.
+     * Evicts the oldest waiting connection of `ip`, whatever its age (for a new connection the
+     * per-address limit would refuse: the oldest waiting one is the likeliest half-sent request,
+     * since the newcomer's own request was sent at once); false when none waits.
      */
-    bool evict_oldest(const std::string& ip, double now) {
+    bool evict_oldest(const std::string& ip) {
         std::function<void()> evicted;
         {
             std::lock_guard lock(mutex_);
             auto it = by_ip_.find(ip);
             if (it == by_ip_.end()) return false;
-            evicted = take_oldest(it->second, now);
+            evicted = take_oldest(it->second, std::numeric_limits<double>::infinity());
         }
         if (!evicted) return false;
         evicted();

@@ -65,7 +65,7 @@ void listener::on_accept(beast::error_code ec, tcp::socket socket) {
     auto slot = ctx_.limiter.try_acquire(ip);
     // At the limit, a connection of this address still waiting for its request (a half-sent
     // one, slowloris) gives its place to the newcomer rather than locking it out.
-    if (!slot && ctx_.pending.evict_oldest(ip, monotonic_seconds()))
+    if (!slot && ctx_.pending.evict_oldest(ip))
         slot = ctx_.limiter.acquire_in_place_of_evicted(ip);
     if (!slot) {
         if (!refused_logged_) log::warn("connection limit reached, refusing " + ip);
