@@ -18,7 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     nl = rest.find('\n');
     std::string_view target = rest.substr(0, nl);
     std::string_view body = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
-    fuzz::api_fixture api;
+    static fuzz::api_fixture api;
+    api.reset();
     // Twice: the second request sees the watch list and rules the first one changed.
     for (int i = 0; i < 2; ++i) {
         auto r = procpulse::http::handle_api(method, target, body, api.ctx);

@@ -67,6 +67,16 @@ json::object memory_alerts::overview(std::size_t) {
         {"success", true}, {"active", std::move(active)}, {"recent", json::array()}};
 }
 
+void memory_alerts::clear() {
+    engine = core::alert_engine();
+    next_id_ = 1;
+}
+
+void api_fixture::reset() {
+    watched.assign({});
+    alerts.clear();
+}
+
 std::optional<core::process_key> api_fixture::key_of(int pid,
                                                      std::optional<std::uint64_t> start) const {
     if (start) return core::process_key{pid, *start};

@@ -45,6 +45,8 @@ public:
                                                             double now) override;
     bool delete_rule(std::int64_t id, double now) override;
     boost::json::object overview(std::size_t recent) override;
+    /** Forgets every rule (the next input starts afresh). */
+    void clear();
 
     core::alert_engine engine;
 
@@ -54,10 +56,12 @@ private:
 
 /**
  * A REST API over the fixture sweeps and their history, a watch list and in-memory alert rules.
- * One per input when requests may change it (the watch list, the rules).
+ * Made once; reset() before each input, since requests change the watch list and the rules.
  */
 struct api_fixture {
     api_fixture();
+    /** Empties the watch list and the rules. */
+    void reset();
     api_fixture(const api_fixture&) = delete;
     api_fixture& operator=(const api_fixture&) = delete;
 
