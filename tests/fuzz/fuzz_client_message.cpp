@@ -1,11 +1,13 @@
 // libFuzzer target: protocol::decode_client_message over any client text frame. A decoded message
 // keeps the limits it was checked against: pids positive, sorted and unique, at most
-// max_subscriptions of them; a table limit within max_process_limit; a history pid positive.
+// max_subscriptions of them; a table limit within max_process_limit; a history pid positive and
+// its times finite.
 #include "support.hpp"
 
 #include "protocol/messages.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -21,5 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::abort();
     if (m->table.limit == 0 || m->table.limit > lim.max_process_limit) std::abort();
     if (m->type == protocol::client_message::kind::history && m->pid <= 0) std::abort();
+    for (const auto& d : {m->from, m->to, m->step})
+        if (d && !std::isfinite(*d)) std::abort();
     return 0;
 }
