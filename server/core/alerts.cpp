@@ -95,7 +95,8 @@ std::variant<alert_rule, std::string> parse_alert_rule(const json::value& v) {
     alert_rule r;
     if (auto* id = o.if_contains("id"); id && !id->is_null()) {
         auto n = number(*id);
-        if (!n || *n <= 0 || *n != std::floor(*n))
+        // At most 2^53 - 1 (exact in a double, as clients read it); more would not fit int64.
+        if (!n || *n <= 0 || *n != std::floor(*n) || *n > 9007199254740991.0)
             return std::string("\"id\" must be a positive integer");
         r.id = static_cast<std::int64_t>(*n);
     }

@@ -13,11 +13,37 @@ namespace json = boost::json;
 
 namespace {
 
+/**
+ * Length of the well-formed UTF-8 sequence at the start of s (RFC 3629: no overlong forms, no
+ * surrogates, nothing past U+10FFFF), or 0 when it does not start with one.
+ */
+std::size_t utf8_sequence(std::string_view s) {
+    auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+    unsigned char c = byte(0);
+    std::size_t n = c >= 0xC2 && c <= 0xDF   ? 2
+                    : c >= 0xE0 && c <= 0xEF ? 3
+                    : c >= 0xF0 && c <= 0xF4 ? 4
+                                             : 0;
+    if (n == 0 || s.size() < n) return 0;
+    // The second byte's range depends on the first (overlongs, surrogates, past U+10FFFF).
+    unsigned char lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+    unsigned char hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+    if (byte(1) < lo || byte(1) > hi) return 0;
+    for (std::size_t i = 2; i < n; ++i)
+        if (byte(i) < 0x80 || byte(i) > 0xBF) return 0;
+    return n;
+}
+
+/**
+ * A JSON string. Text from /proc (names, command lines) and from requests is any bytes, but JSON
+ * text must be UTF-8 (and a browser fails a WebSocket connection on a text frame that is not), so
+ * each byte that does not start a well-formed sequence is written as U+FFFD.
+ */
 void append_string(std::string& out, std::string_view s) {
     static constexpr char hex[] = "0123456789abcdef";
     out += '"';
-    for (char ch : s) {
-        auto c = static_cast<unsigned char>(ch);
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
         switch (c) {
         case '"':
             out += "\\\"";
@@ -45,8 +71,13 @@ void append_string(std::string& out, std::string_view s) {
                 out += "\\u00";
                 out += hex[c >> 4];
                 out += hex[c & 15];
+            } else if (c < 0x80) {
+                out += static_cast<char>(c);
+            } else if (std::size_t n = utf8_sequence(s.substr(i))) {
+                out.append(s.data() + i, n);
+                i += n - 1;
             } else {
-                out += ch;
+                out += "\xEF\xBF\xBD"; // U+FFFD REPLACEMENT CHARACTER
             }
         }
     }

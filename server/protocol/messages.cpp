@@ -3,11 +3,11 @@
 #include "protocol/records.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 
 namespace procpulse::protocol {
 
@@ -59,7 +59,8 @@ std::optional<std::int64_t> as_int(const json::value& v) {
 std::optional<double> as_number(const json::value& v) {
     if (v.is_int64()) return static_cast<double>(v.get_int64());
     if (v.is_uint64()) return static_cast<double>(v.get_uint64());
-    if (v.is_double()) return v.get_double();
+    // Not infinity or NaN (Boost.JSON reads 1e400 as infinity and 0e400 as NaN), as REST refuses.
+    if (v.is_double() && std::isfinite(v.get_double())) return v.get_double();
     return std::nullopt;
 }
 

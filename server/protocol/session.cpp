@@ -288,7 +288,8 @@ session_state::out session_state::subscribe_topic(const client_message& m, doubl
     } else {
         if (!table_) {
             env_.interest(0, +1);
-            table_.emplace();
+            // Not a bare emplace(): clang 14 rejects that for a nested struct with initialisers.
+            table_.emplace(table_state{});
             // Subscribed again before the next tick sent "table": null: the client still holds
             // the old rows, and the snapshot must remove those that no longer belong.
             if (table_removed_) table_->rows = std::move(removed_rows_);

@@ -53,6 +53,10 @@ BOOST_AUTO_TEST_CASE(rules_are_validated_with_reasons) {
         {R"({"metric":"rss","threshold":1,"scope":"name"})", "scope name needs"},
         {R"({"metric":"rss","threshold":1,"scope":"system"})", "unknown system metric"},
         {R"({"metric":"rss","threshold":1,"scope":"galaxy"})", "\"scope\""},
+        // Past int64 (a cast would be undefined, fuzz_alert_rule) or not exact in a double.
+        {R"({"id":1e19,"metric":"rss","threshold":1})", "\"id\""},
+        {R"({"id":18446744073709551615,"metric":"rss","threshold":1})", "\"id\""},
+        {R"({"id":9007199254740992,"metric":"rss","threshold":1})", "\"id\""},
     };
     for (const auto& k : cases) {
         auto r = parse_alert_rule(json::parse(k.text));
@@ -60,6 +64,8 @@ BOOST_AUTO_TEST_CASE(rules_are_validated_with_reasons) {
         BOOST_TEST(std::get<std::string>(r).find(k.reason) != std::string::npos,
                    k.text << " -> " << std::get<std::string>(r));
     }
+    BOOST_TEST(rule(R"({"id":9007199254740991,"metric":"rss","threshold":1})").id ==
+               9007199254740991);
     auto ok = rule(R"({"metric":"rss","op":">","threshold":1000,"scope":"name","pattern":"jav*"})");
     BOOST_TEST(ok.hysteresis == 50.0); // 5 % of the threshold by default
     BOOST_TEST(ok.name == "rss > 1000 (jav*)");
