@@ -33,6 +33,7 @@ if [ ! -f "$FUZZ_DIR/build.ninja" ]; then
         "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g" "${launcher[@]}"
 fi
 cmake --build "$FUZZ_DIR" -j "$(nproc)" --target fuzz_all
+[ "${FUZZ_BUILD_ONLY:-0}" = 1 ] && exit 0
 
 # The dictionary of each target (none for the rest).
 dict_of() {

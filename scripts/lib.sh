@@ -7,7 +7,7 @@ BUILD_DIR="${BUILD_DIR:-$ROOT/build}"
 # Debian packages the build, tests and benchmarks need. Installed only when missing.
 DEB_PACKAGES=(libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev libsqlite3-dev zlib1g-dev
     ninja-build)
-DEB_TEST_PACKAGES=(python3-psutil chromium)
+DEB_TEST_PACKAGES=(python3-psutil chromium clang-14 libclang-rt-14-dev)
 
 missing_packages() {
     local p
