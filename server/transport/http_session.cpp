@@ -42,16 +42,19 @@ void http_session::do_read() {
     stream_.expires_after(ctx_.cfg.lim.handshake_timeout);
     // Waiting for a request holds one of the few places of this address; a newer connection
     // may evict this one (closed on its own executor).
+    // Only a connection's first request counts: an idle keep-alive connection between requests
+    // (a poller's, a scraper's) is a client that has already shown it sends whole requests.
     const std::string ip = peer_.substr(0, peer_.rfind(':'));
-    waiting_ = ctx_.pending.admit(ip, monotonic_seconds(), [weak = weak_from_this()] {
-        if (auto self = weak.lock())
-            net::post(self->stream_.get_executor(), [self] {
-                if (!self->waiting_) return; // its request arrived meanwhile
-                log::debug(self->peer_ + ": evicted while sending its request");
-                beast::error_code ec;
-                self->stream_.socket().close(ec);
-            });
-    });
+    if (!served_)
+        waiting_ = ctx_.pending.admit(ip, monotonic_seconds(), [weak = weak_from_this()] {
+            if (auto self = weak.lock())
+                net::post(self->stream_.get_executor(), [self] {
+                    if (!self->waiting_) return; // its request arrived meanwhile
+                    log::debug(self->peer_ + ": evicted while sending its request");
+                    beast::error_code ec;
+                    self->stream_.socket().close(ec);
+                });
+        });
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&http_session::on_read, shared_from_this()));
 }
@@ -86,6 +89,7 @@ std::optional<std::string_view> header(const bhttp::request<bhttp::string_body>&
 
 void http_session::on_read(beast::error_code ec, std::size_t) {
     waiting_.reset();
+    if (!ec) served_ = true;
     if (ec == bhttp::error::end_of_stream) return do_close();
     if (ec == bhttp::error::body_limit) {
         return send(make(413, json_error("Request body too large"), "application/json", 11, false));
@@ -99,7 +103,8 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
             log::debug(peer_ + ": http read: " + ec.message());
         // Any malformed request (bad method, target, version, a header line without a colon, a
         // bad chunk...) and a request that did not arrive in time get a 400, then the close.
-        if (ec == beast::error::timeout || ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category())
+        if (ec == beast::error::timeout ||
+            ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category())
             return send(make(400, json_error("Bad request"), "application/json", 11, false));
         return;
     }
@@ -108,8 +113,8 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
     if (req.count(bhttp::field::host) > 1)
         return send(make(400, json_error("Bad request: more than one Host header"),
                          "application/json", req.version(), false));
-    const bool changes_state = websocket::is_upgrade(req) ||
-                               (req.method() != bhttp::verb::get && req.method() != bhttp::verb::head);
+    const bool changes_state = websocket::is_upgrade(req) || (req.method() != bhttp::verb::get &&
+                                                              req.method() != bhttp::verb::head);
     if (changes_state && req.count(bhttp::field::origin) > 1) {
         log::info(peer_ + ": refused a request with more than one Origin");
         return send(make(403, json_error("Origin not allowed: more than one Origin header"),
@@ -186,8 +191,11 @@ std::shared_ptr<http_session::response> http_session::handle(const request& req)
         }
         auto snap = ctx_.hub.latest_snapshot();
         if (!snap) return make(503, "# no sample yet\n", "text/plain; version=0.0.4", v, ka);
-        http::server_stats st{ctx_.hub.session_count(), ctx_.hub.history_processes(),
-                              ctx_.hub.history_bytes(), ctx_.last_sweep_seconds.load(), {}};
+        http::server_stats st{ctx_.hub.session_count(),
+                              ctx_.hub.history_processes(),
+                              ctx_.hub.history_bytes(),
+                              ctx_.last_sweep_seconds.load(),
+                              {}};
         if (ctx_.store_health) st.store = ctx_.store_health();
         return make(200, http::prometheus_text(*snap, ctx_.watched.pids(), st),
                     "text/plain; version=0.0.4; charset=utf-8", v, ka);

@@ -70,7 +70,8 @@ private:
     std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
     server_context& ctx_;
     std::unique_ptr<connection_limiter::slot> slot_;
-    std::unique_ptr<pending_budget::ticket> waiting_; // while a request is awaited
+    std::unique_ptr<pending_budget::ticket> waiting_; // while the first request is awaited
+    bool served_ = false;                             // a whole request was read
     std::string peer_;
     std::shared_ptr<response> res_;
 };

@@ -73,14 +73,15 @@ private:
 
 /**
  * Connections waiting for (or reading) a request, per client address: at most `per_ip` of them;
- * a new one makes room by evicting the oldest that has waited at least `min_age` seconds.
+ * a new one makes room by evicting the oldest that has waited at least `min_age` seconds (1 s: a
+ * loaded server may take a while to read a request sent at once; a scrape must not lose to churn).
  * Half-sent requests (slowloris) from one address can then hold only a few places, and a browser
  * on the same host (every local client is 127.0.0.1) still gets in: its request, sent at once, is
  * read long before it could be evicted. Thread-safe; eviction callbacks run outside the lock.
  */
 class pending_budget {
 public:
-    explicit pending_budget(std::size_t per_ip, double min_age = 0.1)
+    explicit pending_budget(std::size_t per_ip, double min_age = 1.0)
         : per_ip_(std::max<std::size_t>(per_ip, 1)), min_age_(min_age) {}
 
     /** Holds a place until destroyed (the request was read, or the connection ended). */
