@@ -72,7 +72,8 @@ Sampling:
   --alerts FILE             JSON array of alert rules to load at start
   --no-keep-open            reopen /proc files every sweep instead of keeping them open
   --full-read-every N       a process idle since the last sweep (per its stat) keeps its last
-                            statm, status and io figures, re-read every N sweeps;
+                            statm and status figures, re-read every N sweeps (io is
+                            read every sweep);
                             subscribed and watched processes always get every file (default 10;
                             1 = read every file of every process every sweep)
 

@@ -21,10 +21,10 @@ struct collector_options {
     /**
      * 0: read stat, statm, status and io of every process every sweep. N > 0: a process whose stat
      * shows no activity since the last sweep (same CPU ticks, faults, threads and state) gets its
-     * RSS and VMS from stat, and its statm, status and io figures (shared/text/data, context
-     * switches, I/O counters) re-read only every N sweeps; processes in the focus list always get
-     * every file. A sleeping process cannot have done I/O or faulted in pages without CPU ticks or
-     * faults showing in stat, so this costs little accuracy and most of the kernel's work.
+     * RSS and VMS from stat, and its statm and status figures (shared/text/data, context
+     * switches) re-read only every N sweeps; io is read every sweep (a writer with almost no CPU
+     * shows nothing in stat), and a change in it makes the read a full one. Processes in the focus
+     * list always get every file.
      */
     int full_read_every = 0;
     /**

@@ -23,8 +23,8 @@ std::vector<std::string> fast() {
     return quick_server_args();
 }
 
-/** Sends `bytes` to 127.0.0.1:port and reads the reply until the server closes (3 s at most). */
-std::string exchange(unsigned short port, const std::string& bytes) {
+/** A TCP connection to 127.0.0.1:port (its descriptor), or -1. */
+int connect_loopback(unsigned short port) {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
@@ -32,8 +32,15 @@ std::string exchange(unsigned short port, const std::string& bytes) {
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
         ::close(fd);
-        return {};
+        return -1;
     }
+    return fd;
+}
+
+/** Sends `bytes` to 127.0.0.1:port and reads the reply until the server closes (3 s at most). */
+std::string exchange(unsigned short port, const std::string& bytes) {
+    int fd = connect_loopback(port);
+    if (fd < 0) return {};
     (void)::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
     std::string out;
     const auto end = std::chrono::steady_clock::now() + 3s;
@@ -168,15 +175,8 @@ BOOST_AUTO_TEST_CASE(a_local_slowloris_does_not_lock_other_local_clients_out) {
                     }
                 }
                 while (fds.size() < 16 && !stop) {
-                    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-                    sockaddr_in a{};
-                    a.sin_family = AF_INET;
-                    a.sin_port = htons(port);
-                    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-                    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-                        ::close(fd);
-                        break;
-                    }
+                    int fd = connect_loopback(port);
+                    if (fd < 0) break;
                     const std::string half = "GET /api/system HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: ";
                     (void)::send(fd, half.data(), half.size(), MSG_NOSIGNAL);
                     fds.push_back(fd);
