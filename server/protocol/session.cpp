@@ -235,6 +235,7 @@ json::object session_state::table_doc(const tick& t, bool null_stale) {
             if (!now_rows.count(pid)) rows[std::to_string(pid)] = nullptr;
     table_->rows = std::move(now_rows);
     table_->total = sel->total;
+    table_->in_step_with = t.rows.empty() ? 0 : t.number;
     const auto& pr = table_->params;
     return json::object{
         {"sort", pr.sort},        {"order", pr.descending ? "desc" : "asc"}, {"limit", pr.limit},
@@ -297,6 +298,8 @@ session_state::out session_state::subscribe_topic(const client_message& m, doubl
         table_removed_ = false;
         removed_rows_.clear();
         table_->params = m.table;
+        table_->step_key.clear();
+        table_->in_step_with = 0;
         if (t) state["table"] = table_doc(*t, true);
     }
     auto snap = msg("snapshot");
@@ -403,8 +406,8 @@ session_state::out session_state::history(const client_message& m) {
     auto s = env_.query_history(m.pid, m.start, from, to);
     // A process started since the last sweep has no history yet, but it exists.
     if (!s && !m.start && env_.read_now(m.pid, false).what != live_read::status::absent)
-        s = core::series{{}, std::vector<std::vector<std::optional<double>>>(
-                                 core::process_column_count)};
+        s = core::series{
+            {}, std::vector<std::vector<std::optional<double>>>(core::process_column_count)};
     if (!s)
         return {
             err(error_code::no_such_process, "no history for pid " + std::to_string(m.pid), m.id)};
@@ -435,9 +438,9 @@ session_state::out session_state::alert_messages(const tick& t) {
 }
 
 bool session_state::lockstep_tick(const tick& t, out& res) {
-    if (!pending_removals_.empty() || system_removed_ || table_ || table_removed_ ||
-        alerts_removed_)
+    if (!pending_removals_.empty() || system_removed_ || table_removed_ || alerts_removed_)
         return false;
+    if (table_ && (table_->in_step_with == 0 || table_->in_step_with + 1 != t.number)) return false;
     auto in_step = [](const record_ptr& last, const item& cur) {
         return last && last == cur.prev && cur.frag;
     };
@@ -460,9 +463,21 @@ bool session_state::lockstep_tick(const tick& t, out& res) {
     }
     step_key_[0] = system_ ? 's' : '-';
     step_key_[1] = alerts_ ? 'a' : '-';
+    std::string key = step_key_;
+    if (table_) {
+        if (table_->step_key.empty()) {
+            const auto& p = table_->params;
+            table_->step_key = "|t" + std::to_string(p.limit) + (p.descending ? 'd' : 'a') +
+                               (p.kernel_threads ? 'k' : '-') + std::to_string(p.sort.size()) +
+                               ':' + p.sort + p.filter;
+        }
+        key += table_->step_key;
+    }
     // Everything in the tail depends only on the tick and the key.
-    auto tail = t.find_tail(step_key_);
-    if (!tail) {
+    auto tail = t.find_tail(key);
+    if (tail) {
+        if (table_) advance_table(t);
+    } else {
         std::string procs, patch;
         std::size_t i = 0;
         for (const auto& [pid, s] : subs_) {
@@ -471,9 +486,10 @@ bool session_state::lockstep_tick(const tick& t, out& res) {
         }
         append_object(patch, "processes", procs);
         if (system_ && !t.system.frag->empty()) append_member(patch, "system", *t.system.frag);
+        if (table_)
+            if (auto tab = table_patch(t); !tab.empty()) append_member(patch, "table", tab);
         if (alerts_ && !t.alerts.frag->empty()) append_member(patch, "alerts", *t.alerts.frag);
-        tail = t.keep_tail(step_key_,
-                           patch.empty() ? std::string() : delta_tail(info_, t.time, patch));
+        tail = t.keep_tail(key, patch.empty() ? std::string() : delta_tail(info_, t.time, patch));
     }
     std::size_t i = 0;
     for (auto& [pid, s] : subs_)
@@ -485,6 +501,42 @@ bool session_state::lockstep_tick(const tick& t, out& res) {
     }
     if (!tail->empty()) res.push_back(delta_message(++seq_, *tail));
     return true;
+}
+
+std::string session_state::table_patch(const tick& t) {
+    auto sel = t.selection(table_->params);
+    std::string rows;
+    std::map<int, record_ptr> next;
+    for (const auto* p : sel->rows) {
+        auto cur = current(t, p->key.pid, true);
+        if (!cur) continue;
+        record_ptr last;
+        if (auto it = table_->rows.find(p->key.pid); it != table_->rows.end()) last = it->second;
+        std::string frag;
+        if (append_patch(frag, last, *cur)) append_member(rows, std::to_string(p->key.pid), frag);
+        next.emplace(p->key.pid, last);
+    }
+    for (const auto& [pid, r] : table_->rows)
+        if (!next.count(pid)) append_member(rows, std::to_string(pid), "null");
+    table_->rows = std::move(next);
+    std::string tab;
+    if (sel->total != table_->total) append_member(tab, "total", std::to_string(sel->total));
+    table_->total = sel->total;
+    // Rows encoded on the spot (a tick without table rows) are this session's own objects.
+    table_->in_step_with = t.rows.empty() ? 0 : t.number;
+    append_object(tab, "rows", rows);
+    return tab.empty() ? std::string() : "{" + tab + "}";
+}
+
+void session_state::advance_table(const tick& t) {
+    auto sel = t.selection(table_->params);
+    std::map<int, record_ptr> next;
+    for (const auto* p : sel->rows)
+        if (auto it = t.rows.find(p->key.pid); it != t.rows.end())
+            next.emplace(p->key.pid, it->second.record);
+    table_->rows = std::move(next);
+    table_->total = sel->total;
+    table_->in_step_with = t.number;
 }
 
 session_state::out session_state::on_tick(const tick& t) {
@@ -533,28 +585,7 @@ session_state::out session_state::on_tick(const tick& t) {
         system_removed_ = false;
     }
     if (table_) {
-        auto sel = t.selection(table_->params);
-        std::string rows;
-        std::map<int, record_ptr> next;
-        for (const auto* p : sel->rows) {
-            auto cur = current(t, p->key.pid, true);
-            if (!cur) continue;
-            record_ptr last;
-            if (auto it = table_->rows.find(p->key.pid); it != table_->rows.end())
-                last = it->second;
-            std::string frag;
-            if (append_patch(frag, last, *cur))
-                append_member(rows, std::to_string(p->key.pid), frag);
-            next.emplace(p->key.pid, last);
-        }
-        for (const auto& [pid, r] : table_->rows)
-            if (!next.count(pid)) append_member(rows, std::to_string(pid), "null");
-        table_->rows = std::move(next);
-        std::string tab;
-        if (sel->total != table_->total) append_member(tab, "total", std::to_string(sel->total));
-        table_->total = sel->total;
-        append_object(tab, "rows", rows);
-        append_object(patch, "table", tab);
+        if (auto tab = table_patch(t); !tab.empty()) append_member(patch, "table", tab);
     } else if (table_removed_) {
         append_member(patch, "table", "null");
         table_removed_ = false;

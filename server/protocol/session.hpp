@@ -111,7 +111,10 @@ private:
         table_params params;
         std::map<int, record_ptr> rows; // last sent rows
         std::size_t total = 0;
-        bool sent_params = false;
+        /// Number of the tick whose selection `rows` holds exactly (its shared row records), so
+        /// the next tick's table patch is the same for every session in step; 0 = not in step.
+        std::uint64_t in_step_with = 0;
+        std::string step_key; ///< the params as part of the lockstep key; empty = rebuild
     };
 
     std::string finish(boost::json::object o);
@@ -127,12 +130,17 @@ private:
     out history(const client_message& m);
 
     /**
-     * The delta of a session in lockstep with the tick (every subscribed record was last sent at
-     * the previous tick, nothing removed, no table): such sessions with the same subscriptions
-     * share one encoded body. False when the session is not in lockstep (on_tick then encodes its
-     * own); true with `res` filled otherwise.
+     * The delta of a session in lockstep with the tick (every subscribed record and the table's
+     * rows were last sent at the previous tick, nothing removed): such sessions with the same
+     * subscriptions share one encoded body, so a tick to a thousand dashboards costs one encoding
+     * per distinct subscription, not one per client. False when the session is not in lockstep
+     * (on_tick then encodes its own); true with `res` filled otherwise.
      */
     bool lockstep_tick(const tick& t, out& res);
+    /** The table's patch from its last sent rows to this tick's selection; updates table_. */
+    std::string table_patch(const tick& t);
+    /** Moves table_ to this tick's selection without encoding (its patch is shared). */
+    void advance_table(const tick& t);
     /** A pending subscription's process appeared in a tick: it takes that identity. */
     static void adopt(sub& s, const item& cur);
     /** Current record of a pid from a tick (shared item, or encoded on the spot). */

@@ -46,7 +46,7 @@ void hub::publish(const core::snapshot_ptr& snap) {
         for (const auto& [lane, members] : sessions_) {
             auto& batch = lanes.emplace_back();
             batch.reserve(members.size());
-            for (const auto& [raw, weak] : members)
+            for (const auto& [order, weak] : members) // oldest first
                 batch.push_back(weak);
         }
     }
@@ -57,15 +57,20 @@ void hub::publish(const core::snapshot_ptr& snap) {
 
 void hub::join(const std::shared_ptr<ws_session>& s) {
     std::lock_guard lock(sessions_mutex_);
-    sessions_[s->lane()].emplace(s.get(), s);
+    const std::uint64_t order = ++joined_;
+    sessions_[s->lane()].emplace(order, s);
+    join_order_.emplace(s.get(), order);
 }
 
 void hub::leave(ws_session* s) {
     std::lock_guard lock(sessions_mutex_);
-    auto it = sessions_.find(s->lane());
-    if (it == sessions_.end()) return;
-    it->second.erase(s);
-    if (it->second.empty()) sessions_.erase(it);
+    auto order = join_order_.find(s);
+    if (order == join_order_.end()) return;
+    if (auto it = sessions_.find(s->lane()); it != sessions_.end()) {
+        it->second.erase(order->second);
+        if (it->second.empty()) sessions_.erase(it);
+    }
+    join_order_.erase(order);
 }
 
 void hub::close_all() {
@@ -73,7 +78,7 @@ void hub::close_all() {
     {
         std::lock_guard lock(sessions_mutex_);
         for (const auto& [lane, members] : sessions_)
-            for (const auto& [raw, weak] : members)
+            for (const auto& [order, weak] : members)
                 targets.push_back(weak);
     }
     for (const auto& w : targets)

@@ -9,6 +9,7 @@
 #include "protocol/tick.hpp"
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -74,8 +75,12 @@ private:
     hub_hooks hooks_;
     mutable std::mutex sessions_mutex_;
     /// Sessions by lane (network thread, ws_session::lane()): a tick is handed to each lane once.
-    std::unordered_map<const void*, std::unordered_map<ws_session*, std::weak_ptr<ws_session>>>
-        sessions_;
+    /// Within a lane, sessions are kept in the order they joined and handed each tick in that
+    /// order: a client that has been watching for hours is not served after a crowd of clients
+    /// that connected a moment ago (churn must not delay established clients' deltas).
+    std::unordered_map<const void*, std::map<std::uint64_t, std::weak_ptr<ws_session>>> sessions_;
+    std::unordered_map<ws_session*, std::uint64_t> join_order_; ///< for leave()
+    std::uint64_t joined_ = 0;
 
     std::mutex interest_mutex_;
     std::unordered_map<int, int> interest_; // pid -> sessions; 0 = table rows

@@ -124,7 +124,8 @@ BOOST_AUTO_TEST_CASE(a_full_disk_is_said_once_refuses_state_changes_and_recovers
                              20s));
     BOOST_TEST(metric(srv.port(), "procpulse_store_pending_rows") < pending + 20);
     BOOST_TEST(http_request(srv.port(), "GET", "/api/system").json.at("store_error").is_null());
-    BOOST_TEST(count(srv.log(), "resumed") == 1u, srv.log());
+    // The health flag clears before the line is logged: wait for the line.
+    BOOST_TEST(eventually([&] { return count(srv.log(), "resumed") == 1u; }, 5s), srv.log());
     auto again = http_request(srv.port(), "POST", "/api/processes/monitor/add",
                               R"({"pid":)" + pb + "}");
     BOOST_TEST(again.status == 200u, again.body);

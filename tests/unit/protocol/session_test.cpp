@@ -499,28 +499,29 @@ BOOST_AUTO_TEST_CASE(lagging_client_skips_to_the_latest_state) {
 }
 
 BOOST_AUTO_TEST_CASE(sessions_in_lockstep_share_one_encoded_delta_body) {
-    // Three clients with the same subscriptions and one with others: per tick the same body is
-    // encoded once for the three (only `seq` differs), once for the fourth; a client that lagged
-    // or holds a table is not in lockstep and encodes its own. Every client stays equal to a
-    // fresh snapshot.
+    // Three clients with the same subscriptions, one with others, two with the same table: per
+    // tick the same body is encoded once for the three (only `seq` differs), once for the fourth,
+    // once for the two with a table; a client that lagged is not in lockstep and encodes its own.
+    // Every client stays equal to a fresh snapshot.
     test::fake_env env;
     const server_info info = test::server_info();
     const config::limits lim;
     std::vector<std::unique_ptr<session_state>> ss;
-    std::vector<test::client_doc> docs(5);
-    for (int i = 0; i < 5; ++i)
+    std::vector<test::client_doc> docs(6);
+    for (int i = 0; i < 6; ++i)
         ss.push_back(std::make_unique<session_state>(env, info, lim));
     env.publish(test::snapshot(1, t0 + 1, {app(1, 300), app(2, 200), app(3, 100)}));
     auto send = [&](int i, std::string_view text) {
         docs[i].receive(ss[i]->on_message(text, t0 + 1));
     };
-    for (int i = 0; i < 5; ++i) {
+    for (int i = 0; i < 6; ++i) {
         docs[i].receive(ss[i]->hello(t0 + 1));
         send(i, i == 3 ? R"({"type":"subscribe","pids":[3,1]})"
                        : R"({"type":"subscribe","pids":[2,1]})");
         send(i, R"({"type":"subscribe","topic":"system"})");
     }
-    send(4, R"({"type":"subscribe","topic":"processes","limit":2})"); // a table: never in lockstep
+    send(4, R"({"type":"subscribe","topic":"processes","limit":2})");
+    send(5, R"({"type":"subscribe","topic":"processes","limit":2})");
 
     auto strip_seq = [](const std::string& m) {
         json::value v = parse(m);
@@ -532,10 +533,10 @@ BOOST_AUTO_TEST_CASE(sessions_in_lockstep_share_one_encoded_delta_body) {
         sys.cpu_percent = 10.0 * n;
         auto t = env.publish(test::snapshot(static_cast<std::uint64_t>(n), t0 + n,
                                             {app(1, 300 + static_cast<std::uint64_t>(n)),
-                                             app(2, 200, n % 2 ? 1.0 : 3.0), app(3, 100 + 7 * n)},
+                                             app(2, 200, n % 2 ? 1.0 : 3.0), app(3, 100 + 30 * n)},
                                             sys));
         std::vector<session_state::out> outs;
-        for (int i = 0; i < 5; ++i) {
+        for (int i = 0; i < 6; ++i) {
             if (i == 2 && n == 4) { // client 2 lags behind for a tick, then catches up
                 outs.push_back({});
                 continue;
@@ -548,9 +549,15 @@ BOOST_AUTO_TEST_CASE(sessions_in_lockstep_share_one_encoded_delta_body) {
             BOOST_TEST_REQUIRE(outs[1].size() == 1u);
             BOOST_TEST(strip_seq(outs[0][0]) == strip_seq(outs[1][0]));
             // The subscribe replies were encoded on the spot (tick 1 had no interest in the
-            // pids), so lockstep starts at tick 3: then clients 0, 1 (and 2, except at its lag)
-            // share one body and client 3 another; client 4 (table) never shares.
-            BOOST_TEST(t->shared_tail_count() == (n == 2 ? 0u : 2u));
+            // pids nor table rows), so lockstep starts at tick 3: then clients 0, 1 (and 2,
+            // except at its lag) share one body, client 3 another, clients 4 and 5 a third.
+            BOOST_TEST(t->shared_tail_count() == (n == 2 ? 0u : 3u));
+            BOOST_TEST_REQUIRE(outs[4].size() == 1u);
+            BOOST_TEST_REQUIRE(outs[5].size() == 1u);
+            BOOST_TEST(strip_seq(outs[4][0]) == strip_seq(outs[5][0]));
+            // pid 1 grows each tick and pid 3 overtakes pid 2 at tick 4: the table (top 2 by rss)
+            // changes every tick, rows enter and leave while in lockstep
+            BOOST_TEST(parse(outs[4][0]).at("patch").as_object().contains("table"));
             if (n == 5) { // the tick after its lag: its own diff from t3, where pid 2 was the same
                 BOOST_TEST_REQUIRE(outs[2].size() == 1u);
                 BOOST_TEST(
@@ -567,9 +574,10 @@ BOOST_AUTO_TEST_CASE(sessions_in_lockstep_share_one_encoded_delta_body) {
             BOOST_TEST((other.contains("3") && other.contains("1") && !other.contains("2")));
         }
     }
-    for (int i = 0; i < 5; ++i)
+    for (int i = 0; i < 6; ++i)
         check_resync_changes_nothing(*ss[i], docs[i], t0 + 6.5);
     BOOST_TEST(docs[2].state == docs[0].state);
+    BOOST_TEST(docs[5].state == docs[4].state);
 }
 
 BOOST_AUTO_TEST_CASE(errors_keep_the_session_usable_and_count_in_seq) {
