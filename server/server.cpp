@@ -109,8 +109,9 @@ int run_server(const config::config& cfg) {
         // user's) is no reason to refuse: history stays in memory, and hello says so. A --db
         // given by hand that cannot be used stops the start.
         if (cfg.db_path.empty() && !store::writable_location(path))
-            log::warn("cannot write the default database " + path +
-                      ": history is kept in memory only (not persisted); pass --db PATH to keep it");
+            log::warn(
+                "cannot write the default database " + path +
+                ": history is kept in memory only (not persisted); pass --db PATH to keep it");
         else {
             db = std::make_unique<store::store>(path);
             log::info("database " + path);
@@ -135,7 +136,18 @@ int run_server(const config::config& cfg) {
     if (db) {
         writer = std::make_unique<store::writer>(*db, tiers, cfg.flush_interval,
                                                  [&watched] { return watched.pids(); });
-        alert_svc.persist_events([w = writer.get()](store::event_row e) { w->submit_event(std::move(e)); });
+        alert_svc.persist_events(
+            [w = writer.get()](store::event_row e) { w->submit_event(std::move(e)); });
+        // A database deleted while running is started again: the state kept there goes back in.
+        writer->on_recreated([&watched, &alert_svc] {
+            if (auto e = watched.save_again(); !e.empty())
+                log::error("saving the watch list again failed: " + e);
+            try {
+                alert_svc.save_rules_again();
+            } catch (const std::exception& e) {
+                log::error(std::string("saving the alert rules again failed: ") + e.what());
+            }
+        });
     }
 
     // A first sweep before serving, so that the first clients get data at once.
@@ -166,6 +178,12 @@ int run_server(const config::config& cfg) {
         return o["recent"].as_array();
     };
     if (writer) hooks.published = [&writer](const core::snapshot_ptr& s) { writer->submit(s); };
+    if (writer)
+        hooks.store_error = [&writer]() -> std::optional<std::string> {
+            auto h = writer->status();
+            if (!h.failing) return std::nullopt;
+            return h.last_error;
+        };
     transport::hub* hub_ptr = nullptr;
     // Processes started since the last sweep, read when a request names them.
     sampler::on_demand live(cfg.proc_root, opts, sampler::system_user_name);

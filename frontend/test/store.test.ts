@@ -195,6 +195,10 @@ describe('Store', () => {
     const shown = connectionHealth({ conn: { state: 'live', attempt: 0 }, hello: memoryOnly, lastDataAt: 10_000 }, 11_000);
     expect(shown.text).toBe('Live · 1 s · history not persisted');
     expect(shown.detail).toContain('memory only');
+    const failing = { ...(fixture('server/hello.json') as object), store_error: 'sqlite: database or disk is full' } as never;
+    const warned = connectionHealth({ conn: { state: 'live', attempt: 0 }, hello: failing, lastDataAt: 10_000 }, 11_000);
+    expect(warned.text).toBe('Live · 1 s · history not being saved');
+    expect(warned.detail).toContain('database or disk is full');
   });
 
   it('counts a repeated error instead of stacking it', () => {

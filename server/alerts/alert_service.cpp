@@ -16,6 +16,13 @@ namespace json = boost::json;
 
 alert_service::alert_service(store::store* db) : db_(db) {}
 
+void alert_service::save_rules_again() {
+    std::lock_guard lock(mutex_);
+    if (!db_) return;
+    for (const auto& rule : engine_.rules())
+        db_->save_rule(rule.id, protocol::to_json(core::alert_rule_json(rule)));
+}
+
 void alert_service::load(const std::string& rules_file) {
     std::lock_guard lock(mutex_);
     if (db_) {

@@ -15,8 +15,6 @@
 #include <mutex>
 #include <string>
 
-
-
 namespace procpulse::alerts {
 
 class alert_service : public http::alerts_api {
@@ -32,6 +30,8 @@ public:
     /** Loads rules from the store, then from a JSON file (an array of rules); throws on a bad file.
      */
     void load(const std::string& rules_file);
+    /** Saves every rule again (after the database was re-created); writer thread. */
+    void save_rules_again();
 
     /**
      * Evaluates a sweep: returns the events (also recorded), preceded by those that happened since

@@ -38,6 +38,11 @@ watch_list::outcome watch_list::add(int pid) {
     return o;
 }
 
+std::string watch_list::save_again() {
+    std::lock_guard lock(mutex_);
+    return save([] {});
+}
+
 watch_list::outcome watch_list::remove(int pid) {
     std::lock_guard lock(mutex_);
     outcome o;

@@ -33,8 +33,8 @@ public:
 
     /** What add/remove did. */
     struct outcome {
-        bool changed = false;     ///< the list changed (and was saved)
-        std::string save_error;   ///< not empty: the change could not be saved and was undone
+        bool changed = false;   ///< the list changed (and was saved)
+        std::string save_error; ///< not empty: the change could not be saved and was undone
         bool ok() const { return save_error.empty(); }
     };
 
@@ -43,6 +43,8 @@ public:
     bool contains(int pid) const;
     std::vector<int> pids() const;
     void assign(const std::vector<int>& pids);
+    /** Saves the list as it is (after its database was re-created); the error text, if any. */
+    std::string save_again();
 
 private:
     /** Saves the list (lock held); undoes `undo` when the save fails. */

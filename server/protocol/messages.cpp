@@ -202,7 +202,7 @@ json::object message(std::string_view type, std::uint64_t seq, std::string_view 
 }
 
 json::object hello(const server_info& info, const config::limits& lim, std::uint64_t seq,
-                   double now) {
+                   double now, const std::optional<std::string>& store_error) {
     json::object o = message("hello", seq, info.epoch);
     o["protocol"] = version;
     o["server"] = info.server;
@@ -210,6 +210,10 @@ json::object hello(const server_info& info, const config::limits& lim, std::uint
     o["interval_ms"] = info.interval_ms;
     o["history_ms"] = info.history_ms;
     o["history_persisted"] = info.history_persisted;
+    if (store_error)
+        o["store_error"] = *store_error;
+    else
+        o["store_error"] = nullptr;
     o["cpu_count"] = info.cpu_count;
     o["page_size"] = info.page_size;
     o["mem_total"] = info.mem_total;

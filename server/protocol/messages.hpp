@@ -85,8 +85,12 @@ struct server_info {
 /** Starts a server message object with type, seq and epoch. */
 boost::json::object message(std::string_view type, std::uint64_t seq, std::string_view epoch);
 
+/**
+ * The first message of a connection. `store_error`: why history writes fail now, if they do
+ * (a full disk, a database deleted in a directory that cannot be written); null otherwise.
+ */
 boost::json::object hello(const server_info& info, const config::limits& lim, std::uint64_t seq,
-                          double now);
+                          double now, const std::optional<std::string>& store_error = {});
 boost::json::object error(std::uint64_t seq, std::string_view epoch, error_code code,
                           std::string_view text, const std::optional<boost::json::value>& ref);
 

@@ -76,7 +76,7 @@ std::string session_state::err(error_code code, std::string_view text,
 }
 
 std::string session_state::hello(double now) {
-    return finish(protocol::hello(info_, lim_, ++seq_, now));
+    return finish(protocol::hello(info_, lim_, ++seq_, now, env_.store_error()));
 }
 
 std::string session_state::rate_limited() {

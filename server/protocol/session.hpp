@@ -54,6 +54,8 @@ public:
     virtual void interest(int pid, int delta) = 0;
     /** Recent alert events, newest first. */
     virtual boost::json::array recent_alerts() { return {}; }
+    /** Why history writes fail now, if they do (announced in `hello`). */
+    virtual std::optional<std::string> store_error() { return std::nullopt; }
     /**
      * A process the latest tick does not hold, as /proc has it now: read in full when `full`,
      * else only checked for existence. The default knows no /proc (everything is absent).

@@ -2,11 +2,11 @@
 
 #include <sqlite3.h>
 
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
-#include <unistd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace procpulse::store {
 
@@ -165,8 +165,8 @@ store::store(const std::string& path) : path_(path) {
                 if (s.step()) tables = static_cast<int>(s.col_int(0));
             }
             if (app != application_id && !(app == 0 && tables == 0))
-                refuse("is not a procpulse database (application_id " + std::to_string(app) +
-                       ", " + std::to_string(tables) + " objects)");
+                refuse("is not a procpulse database (application_id " + std::to_string(app) + ", " +
+                       std::to_string(tables) + " objects)");
             if (tables > 0) {
                 stmt s(db_, "PRAGMA quick_check");
                 std::string r = s.step() ? s.col_text(0) : "no answer";
@@ -186,7 +186,23 @@ store::store(const std::string& path) : path_(path) {
         db_ = nullptr;
     }
     // Accepted (or new): the connection that writes. An existing file without the create flag.
-    open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (exists ? 0 : SQLITE_OPEN_CREATE));
+    open_writable(!exists);
+}
+
+void store::open_writable(bool create) {
+    // Opened beside the current connection, which is closed only once the new one is open.
+    sqlite3* fresh = nullptr;
+    if (sqlite3_open_v2(path_.c_str(), &fresh,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX |
+                            (create ? SQLITE_OPEN_CREATE : 0),
+                        nullptr) != SQLITE_OK) {
+        std::string m = fresh ? sqlite3_errmsg(fresh) : "out of memory";
+        sqlite3_close(fresh);
+        throw store_error("cannot open database " + path_ + ": " + m +
+                          " (check the path and its permissions, or pass --db :memory:)");
+    }
+    if (db_) sqlite3_close(db_);
+    db_ = fresh;
     sqlite3_busy_timeout(db_, 5000);
     exec("PRAGMA journal_mode=WAL");
     exec("PRAGMA synchronous=NORMAL");
@@ -205,6 +221,33 @@ store::store(const std::string& path) : path_(path) {
          "NULL, "
          "rule_id INTEGER, state TEXT NOT NULL, event TEXT NOT NULL)");
     exec("CREATE INDEX IF NOT EXISTS alert_events_t ON alert_events(t)");
+    struct stat st {};
+    file_ = ::stat(path_.c_str(), &st) == 0 ? file_id{st.st_dev, st.st_ino} : file_id{};
+}
+
+std::optional<std::string> store::replace_if_gone() {
+    std::lock_guard lock(mutex_);
+    struct stat st {};
+    const bool there = ::stat(path_.c_str(), &st) == 0;
+    if (there && file_id{st.st_dev, st.st_ino} == file_) return std::nullopt;
+    // Someone else's file now: never write into it (the writes fail until it is moved away).
+    if (there)
+        throw store_error("database " + path_ +
+                          " was replaced by another file while procpulse ran; not writing into "
+                          "it (move it away and a new database is started there)");
+    // Writing on would go to a file nobody can open again: start a new database at the path.
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path_).parent_path(), ec);
+    try {
+        open_writable(true);
+    } catch (const store_error& e) {
+        // The old connection stays (writes into it are lost, but nothing crashes): retried at
+        // each flush until the directory lets us create the file again.
+        throw store_error("database " + path_ +
+                          " was deleted while procpulse ran and cannot be created again (" +
+                          e.what() + ")");
+    }
+    return std::string("was deleted");
 }
 
 store::~store() {
@@ -401,7 +444,8 @@ void store::add_events(const std::vector<event_row>& events) {
 void store::rollback() noexcept {
     // After SQLITE_FULL and similar errors SQLite may already have rolled back on its own: then
     // there is nothing to undo, and ROLLBACK's own error would hide the first one.
-    if (db_ && !sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (db_ && !sqlite3_get_autocommit(db_))
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 std::vector<std::string> store::recent_events(std::size_t limit) {

@@ -12,6 +12,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 struct sqlite3;
@@ -83,12 +84,29 @@ public:
     /** Rows of history stored (for benchmarks). */
     std::int64_t history_rows();
 
+    /**
+     * Checks that the path still names the file this store writes (writer thread, each flush).
+     * Deleted: a new database is created at the path and returned says so (the caller saves the
+     * watch list and rules again). Replaced by another file: throws store_error (never written
+     * into). Unchanged: nullopt.
+     */
+    std::optional<std::string> replace_if_gone();
+
 private:
+    /** The identity of the file opened for writing (0, 0 for :memory:). */
+    struct file_id {
+        dev_t dev = 0;
+        ino_t ino = 0;
+        friend bool operator==(const file_id&, const file_id&) = default;
+    };
+    /** Opens the connection that writes (creating the file if asked) and the schema. */
+    void open_writable(bool create);
     void exec(const char* sql);
     /** Ends a failed transaction if one is still open; never throws. */
     void rollback() noexcept;
     std::string path_;
     sqlite3* db_ = nullptr;
+    file_id file_;
     std::mutex mutex_;
 };
 

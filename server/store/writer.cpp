@@ -38,6 +38,11 @@ void writer::submit_event(event_row e) {
     cv_.notify_one();
 }
 
+void writer::on_recreated(std::function<void()> f) {
+    std::lock_guard lock(mutex_);
+    on_recreated_ = std::move(f);
+}
+
 writer::health writer::status() const {
     std::lock_guard lock(mutex_);
     return health_;
@@ -76,6 +81,17 @@ void writer::flush(bool final_flush) {
     if (pending_.empty() && pending_events_.empty()) return;
     std::string error;
     try {
+        if (auto what = store_.replace_if_gone()) {
+            log::error("database " + store_.path() + " " + *what +
+                       " while procpulse ran: started a new one there (history stored before is "
+                       "gone from disk; the last hour is still in memory)");
+            std::function<void()> hook;
+            {
+                std::lock_guard lock(mutex_);
+                hook = on_recreated_;
+            }
+            if (hook) hook();
+        }
         store_.add_events(pending_events_);
         pending_events_.clear();
         store_.write(pending_, tiers_, last_time_);
@@ -88,7 +104,8 @@ void writer::flush(bool final_flush) {
     if (pending_events_.size() > max_pending_events) {
         dropped_events = pending_events_.size() - max_pending_events;
         pending_events_.erase(pending_events_.begin(),
-                              pending_events_.begin() + static_cast<std::ptrdiff_t>(dropped_events));
+                              pending_events_.begin() +
+                                  static_cast<std::ptrdiff_t>(dropped_events));
     }
     if (pending_.size() > max_pending_rows) {
         dropped = pending_.size() - max_pending_rows;

@@ -26,6 +26,13 @@ public:
            std::function<std::vector<int>()> watched);
     ~writer();
 
+    /**
+     * Called on the writer thread after the database file was deleted while running and a new
+     * one was started at its path: whoever owns state kept there (watch list, rules) saves it
+     * again. Any thread.
+     */
+    void on_recreated(std::function<void()> f);
+
     /** Queues a snapshot (any thread; cheap). */
     void submit(core::snapshot_ptr snap);
 
@@ -70,6 +77,7 @@ private:
     std::size_t failures_ = 0; // flushes failed in a row (writer thread)
 
     mutable std::mutex mutex_;
+    std::function<void()> on_recreated_; // under mutex_
     std::condition_variable cv_;
     std::deque<core::snapshot_ptr> queue_;
     std::deque<event_row> events_;

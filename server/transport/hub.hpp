@@ -29,6 +29,8 @@ struct hub_hooks {
     /** History queries that reach past memory (the store); replaces the memory-only query. */
     std::function<std::optional<core::series>(int, std::optional<std::uint64_t>, double, double)>
         query;
+    /** Why history writes fail now, if they do (session_env::store_error). */
+    std::function<std::optional<std::string>()> store_error;
     /** On-demand reads of processes the latest tick lacks (session_env::read_now). */
     std::function<protocol::live_read(int pid, bool full)> read_now;
 };
@@ -59,6 +61,9 @@ public:
     /** Pids some session subscribed to. */
     std::vector<int> interest_pids();
     boost::json::array recent_alerts() override;
+    std::optional<std::string> store_error() override {
+        return hooks_.store_error ? hooks_.store_error() : std::nullopt;
+    }
     protocol::live_read read_now(int pid, bool full) override;
 
     core::series system_range(double from, double to);

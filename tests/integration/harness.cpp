@@ -1,5 +1,7 @@
 #include "harness.hpp"
 
+#include <grp.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
@@ -44,7 +46,6 @@ std::string server_binary() {
     return over && *over ? over : PROCPULSE_BIN;
 }
 
-
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -54,7 +55,8 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-pid_t spawn(const std::vector<std::string>& args, int* err_read_fd, long nofile = 0) {
+pid_t spawn(const std::vector<std::string>& args, int* err_read_fd, long nofile = 0,
+            uid_t as_user = 0) {
     int fds[2] = {-1, -1};
     if (err_read_fd && ::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
     pid_t pid = ::fork();
@@ -68,6 +70,9 @@ pid_t spawn(const std::vector<std::string>& args, int* err_read_fd, long nofile 
             rlimit rl{static_cast<rlim_t>(nofile), static_cast<rlim_t>(nofile)};
             if (::setrlimit(RLIMIT_NOFILE, &rl) != 0) ::_exit(126);
         }
+        if (as_user != 0 &&
+            (::setgroups(0, nullptr) != 0 || ::setgid(as_user) != 0 || ::setuid(as_user) != 0))
+            ::_exit(125);
         std::vector<char*> argv;
         for (const auto& a : args)
             argv.push_back(const_cast<char*>(a.c_str()));
@@ -105,10 +110,10 @@ bool sanitizer_report(const std::string& log) {
            log.find("runtime error:") != std::string::npos;
 }
 
-server_process::server_process(std::vector<std::string> args, long nofile)
+server_process::server_process(std::vector<std::string> args, long nofile, uid_t as_user)
     : log_(std::make_shared<std::string>()) {
     args.insert(args.begin(), server_binary());
-    pid_ = spawn(args, &err_fd_, nofile);
+    pid_ = spawn(args, &err_fd_, nofile, as_user);
     // Read stderr until the "listening on" line (10 s at most).
     std::string text;
     auto end = std::chrono::steady_clock::now() + 10s;

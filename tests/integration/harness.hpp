@@ -55,8 +55,11 @@ bool sanitizer_report(const std::string& log);
  */
 class server_process {
 public:
-    /** `nofile` > 0: the server runs under RLIMIT_NOFILE = nofile (soft and hard), as prlimit. */
-    explicit server_process(std::vector<std::string> args, long nofile = 0);
+    /**
+     * `nofile` > 0: the server runs under RLIMIT_NOFILE = nofile (soft and hard), as prlimit.
+     * `as_user` > 0 (tests running as root): the server runs with that uid and gid, no groups.
+     */
+    explicit server_process(std::vector<std::string> args, long nofile = 0, uid_t as_user = 0);
     ~server_process();
     server_process(const server_process&) = delete;
     server_process& operator=(const server_process&) = delete;
@@ -108,7 +111,8 @@ http_reply http_request(unsigned short port, const std::string& method, const st
                         const std::string& body = "",
                         std::vector<std::pair<std::string, std::string>> headers = {});
 
-/** Waits (up to 5 s) until a sweep of the server has seen this pid (it is in /api/processes/list). */
+/** Waits (up to 5 s) until a sweep of the server has seen this pid (it is in /api/processes/list).
+ */
 bool wait_seen(unsigned short port, int pid);
 
 /** A WebSocket client with deadlines on every operation. */

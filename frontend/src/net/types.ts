@@ -232,6 +232,8 @@ export interface HelloMsg extends Envelope {
   history_ms: number;
   /** False when the server keeps no database: history lives in its memory only. */
   history_persisted: boolean;
+  /** Why the server's history writes fail now (disk full, database gone), or null. */
+  store_error: string | null;
   cpu_count: number;
   page_size: number;
   mem_total: number;

@@ -19,10 +19,15 @@ export function connectionHealth(store: Pick<Store, 'conn' | 'hello' | 'lastData
         return { health: 'stale', text: `Stale · ${Math.round(silent / 1000)} s`, detail: `Connected${host}, but no data for ${Math.round(silent / 1000)} s` };
       }
       const memoryOnly = store.hello?.history_persisted === false;
+      const storeError = store.hello?.store_error ?? null;
+      const note = memoryOnly ? ' · history not persisted' : storeError ? ' · history not being saved' : '';
+      const why = memoryOnly
+        ? '; no database: history is kept in the server\'s memory only and is lost when it stops'
+        : storeError ? `; the server cannot save history now (${storeError}): it is kept in memory and written when the database works again` : '';
       return {
         health: 'live',
-        text: `Live · ${interval >= 1000 ? `${interval / 1000} s` : `${interval} ms`}${memoryOnly ? ' · history not persisted' : ''}`,
-        detail: `Connected${host}; sampling every ${interval} ms${memoryOnly ? '; no database: history is kept in the server\'s memory only and is lost when it stops' : ''}`,
+        text: `Live · ${interval >= 1000 ? `${interval / 1000} s` : `${interval} ms`}${note}`,
+        detail: `Connected${host}; sampling every ${interval} ms${why}`,
       };
     }
     case 'reconnecting': {

@@ -206,6 +206,9 @@ BOOST_AUTO_TEST_CASE(hello_announces_the_limits_in_force) {
                                        R"("max_process_limit":80})"));
     BOOST_TEST(h.at("time") == json::value(12.346));
     BOOST_TEST(h.at("protocol") == json::value(1));
+    BOOST_TEST(h.at("store_error").is_null());
+    json::value failing = hello(test::server_info(), lim, 1, 12.3456, std::string("disk full"));
+    BOOST_TEST(failing.at("store_error") == json::value("disk full"));
 }
 
 BOOST_AUTO_TEST_CASE(series_columns_keep_integers_nulls_and_two_decimals) {
