@@ -29,7 +29,10 @@ const dir = mkdtempSync(join(tmpdir(), 'procpulse-soak-'));
 
 const server = spawn(join(buildDir, 'server', 'procpulse'),
   ['--listen', '127.0.0.1:0', '--interval', '1s', '--db', join(dir, 'soak.db'), '--log-level', 'warn',
-   '--max-connections', String(clients + 200), '--max-connections-per-ip', String(clients + 200)],
+   '--max-connections', String(clients + 200), '--max-connections-per-ip', String(clients + 200),
+   // Every client is 127.0.0.1: the default budget of 8 waiting handshakes per address cuts some
+   // of a thousand reconnecting clients (by design, see --max-pending-per-ip).
+   '--max-pending-per-ip', String(process.env.PENDING ?? clients + 200)],
   { stdio: ['ignore', 'ignore', 'pipe'] });
 let log = '';
 const port = await new Promise((ok, fail) => {
@@ -43,6 +46,7 @@ const port = await new Promise((ok, fail) => {
 server.stderr.on('data', (d) => { if (log.length < 1e6) log += d; });
 
 const errors = { ws: 0, rest: 0, metrics: 0, spawn: 0 };
+const wsErrorKinds = {}; // WebSocket client errors by message
 const counts = { connects: 0, messages: 0, spawned: 0, subscribed_young: 0, rest: 0, scrapes: 0 };
 const young = []; // PIDs started recently, handed to the next clients
 let stopping = false;
@@ -64,7 +68,12 @@ function client() {
     timer = setTimeout(() => ws.terminate(), 1000 + Math.random() * 9000);
   });
   ws.on('message', () => { counts.messages++; });
-  ws.on('error', () => { if (!stopping) errors.ws++; });
+  ws.on('error', (e) => {
+    if (stopping) return;
+    errors.ws++;
+    const kind = String(e.message).replace(/\d+/g, 'N');
+    wsErrorKinds[kind] = (wsErrorKinds[kind] ?? 0) + 1;
+  });
   ws.on('close', () => { clearTimeout(timer); setTimeout(client, 50 + Math.random() * 200); });
 }
 
@@ -85,20 +94,29 @@ async function poll() {
       try { const r = await fetch(`http://127.0.0.1:${port}${path}`); await r.text(); if (!r.ok) errors.rest++; counts.rest++; }
       catch { if (!stopping) errors.rest++; }
     }
-    try { const r = await fetch(`http://127.0.0.1:${port}/metrics`); await r.text(); if (!r.ok) errors.metrics++; counts.scrapes++; }
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/metrics`);
+      const text = await r.text();
+      if (!r.ok) errors.metrics++;
+      counts.scrapes++;
+      const m = /\nprocpulse_history_bytes (\S+)/.exec(text);
+      if (m) historyBytes = Number(m[1]);
+    }
     catch { if (!stopping) errors.metrics++; }
     await new Promise((ok) => setTimeout(ok, Math.max(0, 1000 - (Date.now() - t0))));
   }
 }
 
 const samples = [];
+let historyBytes = 0; // procpulse_history_bytes of the last scrape: the in-memory history's share
 function sample() {
   try {
     const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
     const rss = Number(/VmRSS:\s+(\d+)/.exec(status)[1]) * 1024;
     const threads = Number(/Threads:\s+(\d+)/.exec(status)[1]);
     const fds = readdirSync(`/proc/${server.pid}/fd`).length;
-    samples.push({ t: (Date.now() - start) / 1000, rss, fds, threads });
+    samples.push({ t: (Date.now() - start) / 1000, rss, fds, threads, history: historyBytes,
+                   rss_less_history: rss - historyBytes });
   } catch { /* the server is gone: reported below */ }
 }
 
@@ -131,10 +149,13 @@ const exitStatus = await new Promise((ok) => {
 });
 const peak = (k) => Math.max(...samples.map((x) => x[k]));
 const result = {
-  duration, clients, spawn_per_sec: spawnRate, counts, errors, exit: exitStatus,
+  duration, clients, spawn_per_sec: spawnRate, counts, errors, ws_error_kinds: wsErrorKinds, exit: exitStatus,
   rss: { first: samples[0]?.rss, peak: peak('rss'), slope_per_hour: slope('rss') },
   fds: { first: samples[0]?.fds, peak: peak('fds'), slope_per_hour: slope('fds') },
   threads: { first: samples[0]?.threads, peak: peak('threads'), slope_per_hour: slope('threads') },
+  history: { first: samples[0]?.history, peak: peak('history'), slope_per_hour: slope('history') },
+  rss_less_history: { first: samples[0]?.rss_less_history, peak: peak('rss_less_history'),
+                      slope_per_hour: slope('rss_less_history') },
   sanitizer_report: /Sanitizer|runtime error:/.test(log),
 };
 mkdirSync(join(root, 'scripts/bench/out'), { recursive: true });
@@ -146,7 +167,9 @@ console.log(`soak ${duration} s, ${clients} churning clients, ${spawnRate} proce
 console.log(`  connects ${counts.connects}, messages ${counts.messages}, spawned ${counts.spawned}, ` +
   `young PIDs subscribed ${counts.subscribed_young}, REST ${counts.rest}, scrapes ${counts.scrapes}`);
 console.log(`  RSS ${mib(result.rss.first)} -> peak ${mib(result.rss.peak)} MiB, slope ${mib(result.rss.slope_per_hour)} MiB/h`);
+console.log(`  in-memory history ${mib(result.history.first)} -> peak ${mib(result.history.peak)} MiB, slope ${mib(result.history.slope_per_hour)} MiB/h; ` +
+  `RSS less history slope ${mib(result.rss_less_history.slope_per_hour)} MiB/h`);
 console.log(`  fds ${result.fds.first} -> peak ${result.fds.peak}, slope ${result.fds.slope_per_hour.toFixed(1)}/h`);
 console.log(`  threads ${result.threads.first} -> peak ${result.threads.peak}, slope ${result.threads.slope_per_hour.toFixed(1)}/h`);
-console.log(`  errors ${JSON.stringify(errors)}; exit after SIGTERM: code ${exitStatus.code} signal ${exitStatus.sig} in ${exitStatus.ms} ms`);
+console.log(`  errors ${JSON.stringify(errors)} (WebSocket errors by kind: ${JSON.stringify(wsErrorKinds)}); exit after SIGTERM: code ${exitStatus.code} signal ${exitStatus.sig} in ${exitStatus.ms} ms`);
 process.exit(exitStatus.code === 0 && !result.sanitizer_report ? 0 : 1);
