@@ -8,6 +8,7 @@ import {
   chartPoints,
   launchBrowser,
   newAppPage,
+  overflowingCells,
   shot,
   skipReason,
   startChild,
@@ -22,23 +23,6 @@ if (skip) console.warn(`\n*** browser tests SKIPPED: ${skip}\n`);
 const suffix = String(process.pid % 100000);
 const NAME_A = `ppA${suffix}`; // comm is at most 15 characters
 const NAME_B = `ppB${suffix}`;
-
-/** Cells of the visible rows whose text is wider than their content box ("class: text width > room"). */
-function overflowingCells(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const out: string[] = [];
-    for (const td of document.querySelectorAll<HTMLElement>('.prow .td:not(.mark)')) {
-      if (td.offsetParent === null || !td.textContent) continue; // a hidden row
-      const cs = getComputedStyle(td);
-      const room = td.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
-      const range = document.createRange();
-      range.selectNodeContents(td);
-      const w = range.getBoundingClientRect().width;
-      if (w > room + 0.5) out.push(`${td.className}: "${td.textContent}" ${w.toFixed(1)} > ${room}`);
-    }
-    return out;
-  });
-}
 
 describe.skipIf(skip !== null)('web app against the real server', () => {
   let server: Server;

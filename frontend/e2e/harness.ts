@@ -156,6 +156,54 @@ export async function chartPoints(page: Page, scope: string, title?: string): Pr
   );
 }
 
+/**
+ * Cells of the visible rows, and header cells, whose text is wider than their content box
+ * ("class: text width > room"), and number cells cut with an ellipsis (a number must never be cut).
+ */
+export function overflowingCells(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const td of document.querySelectorAll<HTMLElement>('.prow .td:not(.mark), .ptable-head .th:not(.mark)')) {
+      if (td.offsetParent === null || !td.textContent) continue; // a hidden row
+      const cs = getComputedStyle(td);
+      const room = td.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      const range = document.createRange();
+      range.selectNodeContents(td);
+      const w = range.getBoundingClientRect().width;
+      if (w > room + 0.5) out.push(`${td.className}: "${td.textContent}" ${w.toFixed(1)} > ${room}`);
+      else if (td.classList.contains('num') && td.textContent.endsWith('…')) out.push(`${td.className}: "${td.textContent}" is cut`);
+    }
+    return out;
+  });
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+/**
+ * Runs axe-core (npm axe-core, injected from node_modules) on the page; returns its serious and
+ * critical violations, each with the selectors and failure summaries of up to five nodes.
+ */
+export async function axeViolations(page: Page, context = 'html'): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: resolve(FRONTEND, 'node_modules/axe-core/axe.min.js') });
+  return page.evaluate(async (ctx) => {
+    const axe = (window as unknown as { axe: { run(c: string, o: object): Promise<{ violations: any[] }> } }).axe;
+    const r = await axe.run(ctx, { resultTypes: ['violations'] });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.slice(0, 5).map((n: any) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`.replace(/\s+/g, ' ')),
+      }));
+  }, context);
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }

@@ -32,6 +32,34 @@ describe('format', () => {
     expect(formatBytesRate(2048)).toBe('2.00 KiB/s');
   });
 
+  it('bytes just under a digit boundary: the decimals follow the rounded value (four characters at most)', () => {
+    const KiB = 1024;
+    const MiB = 1024 ** 2;
+    const GiB = 1024 ** 3;
+    const cases: [number, string][] = [
+      [9.994 * KiB, '9.99 KiB'],
+      [9.996 * KiB, '10.0 KiB'],
+      [99.94 * KiB, '99.9 KiB'],
+      [99.95 * KiB, '100 KiB'],
+      [999.4 * KiB, '999 KiB'],
+      [999.95 * KiB, '0.98 MiB'],
+      [9.996 * MiB, '10.0 MiB'],
+      [9.999 * MiB, '10.0 MiB'],
+      [10 * MiB - 1, '10.0 MiB'],
+      [99.95 * MiB, '100 MiB'],
+      [99.99 * MiB, '100 MiB'],
+      [1023.95 * MiB, '1.00 GiB'],
+      [9.9999 * GiB, '10.0 GiB'],
+    ];
+    for (const [v, text] of cases) expect(formatBytes(v), String(v)).toBe(text);
+    // Every value of a sweep over the boundaries has at most three significant digits.
+    for (let e = 10; e < 40; e += 0.01) {
+      const number = formatBytes(2 ** e).split(' ')[0] as string;
+      expect(number.length, `${2 ** e} -> ${number}`).toBeLessThanOrEqual(4);
+      expect(number.replace('.', '').replace(/^0+/, '').length, `${2 ** e} -> ${number}`).toBeLessThanOrEqual(3);
+    }
+  });
+
   it('percent, counts and rates', () => {
     expect(formatPercent(12.345)).toBe('12.3%');
     expect(formatPercent(0.04, 2)).toBe('0.04%');
@@ -41,6 +69,8 @@ describe('format', () => {
     expect(formatCount(37000.2)).toBe('37.0k');
     expect(formatCount(2500000)).toBe('2.50M');
     expect(formatCount(1.5)).toBe('1.5');
+    expect(formatCount(9996)).toBe('10.0k');
+    expect(formatCount(99960)).toBe('100k');
     expect(formatRate(128)).toBe('128/s');
     expect(formatRate(null)).toBe('—');
   });

@@ -4,6 +4,7 @@
  * coincide; where one series has no sample at a time its value is NaN. Output buffers are reused
  * between calls, and only the window being shown is merged.
  */
+import { lowerIndex } from './data';
 
 export interface AlignSource {
   times: Float64Array;
@@ -19,17 +20,6 @@ export interface Aligned {
 /** Times closer than this (seconds) are the same tick. */
 const SAME_TICK = 1e-3;
 
-function lowerBound(a: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((a[mid] as number) < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 export class Aligner {
   private t = new Float64Array(64);
   private cols: Float64Array[] = [];
@@ -41,7 +31,7 @@ export class Aligner {
     const idx = this.idx;
     idx.length = sources.length;
     sources.forEach((s, k) => {
-      const i = Math.max(0, lowerBound(s.times, from) - 1);
+      const i = Math.max(0, lowerIndex(s.times, from) - 1);
       idx[k] = i;
       total += s.times.length - i;
     });

@@ -8,7 +8,20 @@ function missing(v: number | null | undefined): v is null | undefined {
 
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 
-/** 1536 -> "1.5 KiB"; three significant digits at most, binary units. */
+/**
+ * `n` (0 <= n < 999.5) with three significant digits: "1.50", "10.0", "100". The number of
+ * decimals is decided on the rounded value, so 9.999 reads "10.0" (not "10.00") and 99.96 "100":
+ * never more than four characters.
+ */
+export function threeDigits(n: number): string {
+  let text = n.toFixed(n < 10 ? 2 : n < 100 ? 1 : 0);
+  const r = Number(text);
+  if (r >= 100 && text.includes('.')) text = n.toFixed(0);
+  else if (r >= 10 && text.length > 4) text = n.toFixed(1);
+  return text;
+}
+
+/** 1536 -> "1.50 KiB"; three significant digits at most (four characters), binary units. */
 export function formatBytes(v: number | null | undefined): string {
   if (missing(v)) return MISSING;
   const sign = v < 0 ? '-' : '';
@@ -24,8 +37,7 @@ export function formatBytes(v: number | null | undefined): string {
     n /= 1024;
     u++;
   }
-  const digits = n < 10 ? 2 : n < 100 ? 1 : 0;
-  return `${sign}${n.toFixed(digits)} ${BYTE_UNITS[u]}`;
+  return `${sign}${threeDigits(n)} ${BYTE_UNITS[u]}`;
 }
 
 /** Bytes per second. */
@@ -51,8 +63,7 @@ export function formatCount(v: number | null | undefined): string {
     n /= 1000;
     u++;
   }
-  const digits = n < 10 ? 2 : n < 100 ? 1 : 0;
-  return `${v < 0 ? '-' : ''}${n.toFixed(digits)}${units[u]}`;
+  return `${v < 0 ? '-' : ''}${threeDigits(n)}${units[u]}`;
 }
 
 /** Events per second. */

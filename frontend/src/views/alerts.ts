@@ -33,7 +33,8 @@ export class AlertBadge {
     this.el.dataset.count = String(n);
     setClass(this.el, 'firing', n > 0);
     if (n === 0) this.el.classList.remove('pulse');
-    const label = n === 0 ? 'No alerts firing' : `${n} alert${n === 1 ? '' : 's'} firing`;
+    // The accessible name starts with the number shown.
+    const label = `${n} alert${n === 1 ? '' : 's'} firing`;
     this.el.title = `${label} (click for alerts)`;
     this.el.setAttribute('aria-label', label);
     if (rising) {

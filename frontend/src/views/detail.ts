@@ -30,8 +30,13 @@ interface ChartDef {
 
 const CHARTS: ChartDef[] = [
   {
-    spec: { title: 'Memory', unit: 'bytes', series: [{ label: 'RSS', color: 'var(--s1)', fill: true }, { label: 'VMS', color: 'var(--s3)' }, { label: 'Shared', color: 'var(--s2)' }] },
-    metrics: ['rss', 'vms', 'shared'],
+    // Series are drawn in order: RSS, the figure people watch, last so that it is on top.
+    spec: {
+      title: 'Memory',
+      unit: 'bytes',
+      series: [{ label: 'VMS', color: 'var(--s3)', dash: [4, 3], width: 1.25 }, { label: 'Shared', color: 'var(--s2)' }, { label: 'RSS', color: 'var(--s1)', fill: true, width: 2 }],
+    },
+    metrics: ['vms', 'shared', 'rss'],
   },
   { spec: { title: 'CPU', unit: 'percent', minTop: 1, series: [{ label: 'CPU %', color: 'var(--s1)', fill: true }] }, metrics: ['cpu_percent'] },
   {

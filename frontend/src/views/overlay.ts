@@ -43,6 +43,7 @@ export class OverlayChart {
       this.drawn = '';
       this.chart = new TimeChart(this.parent, {
         title: this.opts.title === false ? undefined : def.label,
+        name: def.label,
         unit: def.unit,
         height: this.opts.height ?? 260,
         legend: this.opts.legend ?? true,

@@ -2,10 +2,10 @@
  * The live process table: rows from the `processes` topic, ordered and filtered like the server,
  * rendered virtually (only the rows in view exist in the DOM, each row element keeping its place
  * and showing whichever process is there), sortable by clicking a header, navigable with the
- * keyboard. Rows that disappear fade out for a few seconds.
+ * keyboard. Rows that disappear stay a few seconds, struck through and marked exited.
  */
 import type { SortKey, SortOrder, TableRow } from '../net/types';
-import { GHOST_MS, type Store } from '../state/store';
+import type { Store } from '../state/store';
 import { shownRows, sortShown, type ShownRow } from '../state/table';
 import { formatBytes, formatCount, formatNumber } from '../util/format';
 import { h, setClass, setText } from './dom';
@@ -65,7 +65,6 @@ interface RowEl {
   /** What was last written (cells, then the command line), so a frame reads nothing back from the DOM. */
   texts: string[];
   title: string;
-  opacity: string;
   /** ROW_FLAGS bits last set as classes. */
   flags: number;
   /** The table's fit generation its texts were cut for (column widths, fonts). */
@@ -146,8 +145,14 @@ export class ProcessTable {
     this.countEl = h('span.count');
     const head = h('div.ptable-head', { role: 'row' });
     for (const c of COLUMNS) {
-      const cell = h(`div.th${c.num ? '.num' : ''}`, { role: 'columnheader', title: `${c.title} — click to sort`, 'data-key': c.key, tabindex: -1 }, c.label);
+      const cell = h(`div.th${c.num ? '.num' : ''}`, { role: 'columnheader', title: `${c.title} — click (or Enter) to sort`, 'data-key': c.key, tabindex: 0, 'aria-sort': 'none' }, c.label);
       cell.addEventListener('click', () => this.sortBy(c.key));
+      cell.addEventListener('keydown', (e) => {
+        if (e.key !== 'Enter' && e.key !== ' ') return;
+        e.preventDefault();
+        e.stopPropagation(); // not the grid's Enter / Space (open, watch)
+        this.sortBy(c.key);
+      });
       this.headCells.set(c.key, cell);
       head.append(cell);
     }
@@ -340,7 +345,7 @@ export class ProcessTable {
   }
 
   private makeRow(): RowEl {
-    const el = h('div.prow', { role: 'row' });
+    const el = h('div.prow', { role: 'row', 'aria-selected': 'false' });
     const cells: HTMLElement[] = [];
     const textNodes: Text[] = [];
     const text = (parent: HTMLElement): void => {
@@ -376,7 +381,6 @@ export class ProcessTable {
       memP: -1,
       texts: new Array<string>(cells.length + 1).fill(''),
       title: '',
-      opacity: '',
       flags: 0,
       fit: -1,
     };
@@ -449,7 +453,6 @@ export class ProcessTable {
     const fitter = this.fitter;
     const fitGen = this.fitGen;
     const cursorIdx = this.cursorIndex();
-    const now = Date.now();
     const cores = Math.max(1, s.hello?.cpu_count ?? 1);
     // Values are formatted and compared only for rows whose record changed (the store's row
     // changes), rows new in view, and rows that became or stopped being ghosts.
@@ -473,9 +476,6 @@ export class ProcessTable {
         slot.row = null;
         el.dataset.pid = String(pid);
       }
-      // Exited rows fade in steps, one per redraw (no running animation: it would repaint 60x/s).
-      const opacity = shown.ghost ? String(Math.max(0.15, 0.7 - (0.55 * (now - (shown.at ?? now))) / GHOST_MS).toFixed(2)) : '';
-      if (slot.opacity !== opacity) el.style.opacity = slot.opacity = opacity;
       const isCursor = i === cursorIdx;
       const flags =
         (shown.ghost ? 1 : 0) |
@@ -489,7 +489,8 @@ export class ProcessTable {
         ROW_FLAGS.forEach((cls, b) => {
           if (changed & (1 << b)) el.classList.toggle(cls, (flags & (1 << b)) !== 0);
         });
-        if (changed & 8) el.setAttribute('aria-selected', String(isCursor));
+        // Selected: the cursor's row, and the row of the process whose view is open.
+        if (changed & 24) el.setAttribute('aria-selected', String((flags & 24) !== 0));
         slot.flags = flags;
       }
       if (!allChanged && slot.row === r && slot.fit === fitGen && !changes.has(pid)) continue;
