@@ -167,7 +167,7 @@ namespace {
 
 /** Copies the facts of a live (not zombie) sample into its description. */
 void remember_live(history::description& d, const process_sample& p, double time) {
-    if (d.cmdline != p.cmdline) d.cmdline = p.cmdline;    // shared: a pointer copy
+    if (d.cmdline != p.cmdline) d.cmdline = p.cmdline;     // shared: a pointer copy
     if (d.username != p.username) d.username = p.username; // shared (the user name cache)
     d.uid = p.uid;
     d.ppid = p.ppid;

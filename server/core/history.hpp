@@ -73,7 +73,7 @@ public:
         std::uint64_t rss = 0, vms = 0;
         std::optional<std::uint64_t> shared;
         double memory_percent = 0;
-        /** Time of the last sample that was not a zombie's; 0 when it was a zombie from the start. */
+        /** Time of the last sample that was not a zombie's; 0 if it was one from the start. */
         double live_time = 0;
         /**
          * Time of the first sweep that no longer held the process (the time of the `gone` that

@@ -32,7 +32,8 @@ json::object process_facts(const core::process_key& key, const core::history::de
     o["name"] = d.name;
     o["cmdline"] = d.cmdline ? json::string_view(*d.cmdline) : json::string_view();
     if (d.live_time == 0) { // a zombie since it was first seen: nothing live is known
-        o["exit_time"] = d.exit_time ? json::value(round_to(*d.exit_time, 3)) : json::value(nullptr);
+        o["exit_time"] =
+            d.exit_time ? json::value(round_to(*d.exit_time, 3)) : json::value(nullptr);
         return o;
     }
     o["ppid"] = d.ppid;

@@ -433,8 +433,8 @@ session_state::out session_state::alert_messages(const tick& t) {
                       protocol::to_json(json::string(info_.epoch)) + ",\"event\":" + e + "}");
     for (const auto& [type, members] : t.rule_changes)
         res.push_back("{\"type\":\"" + type + "\",\"seq\":" + std::to_string(++seq_) +
-                      ",\"epoch\":" + protocol::to_json(json::string(info_.epoch)) + "," +
-                      members + "}");
+                      ",\"epoch\":" + protocol::to_json(json::string(info_.epoch)) + "," + members +
+                      "}");
     return res;
 }
 

@@ -469,6 +469,7 @@ export class Store {
   /** A PID opened by hand that the server knows nothing of: no tab, no watch entry, say so. */
   private dropUnknown(e: WatchEntry): void {
     this.watched.delete(e.pid);
+    this.client.unsubscribe([e.pid]); // the client forgets it too, so opening it again asks again
     this.noSuchPid = e.pid;
     if (this.selectedPid === e.pid) {
       this.selectedPid = null;
