@@ -171,6 +171,7 @@ int run_server(const config::config& cfg) {
         for (const auto& e : alert_svc.evaluate(snap))
             a.events.push_back(core::alert_event_json(e));
         a.active = alert_svc.active_json();
+        a.rule_changes = alert_svc.take_rule_changes();
         return a;
     };
     hooks.recent_alerts = [&alert_svc] {
@@ -275,7 +276,7 @@ int run_server(const config::config& cfg) {
         auto d = hub.describe(*key);
         if (!d) return std::nullopt;
         return http::api_context::process_info{key->start_ticks, d->name,
-                                               d->cmdline ? *d->cmdline : ""};
+                                               d->cmdline ? *d->cmdline : "", *d};
     };
 
     // Declared after everything its handlers use (ctx and its connection limiter, the hub), so

@@ -182,11 +182,10 @@ describe.skipIf(skip !== null)('alerts and exited processes against the real ser
       await expect.poll(() => chartPoints(fresh, '.detail', 'Memory'), { timeout: 5000 }).toBeGreaterThan(5);
       expect(new URL(fresh.url()).searchParams.get('pid')).toBe(String(short.pid)); // the hash became the usual query
       await shot(fresh, '27-exited-from-link');
-      // A PID the server never saw says so.
+      // A PID the server never saw says so, and adds no tab (issue 17: e2e/appstate.e2e.ts).
       await fresh.goto(`${server.url}#/process/4194303`);
-      const none = fresh.locator('.detail[data-pid="4194303"]');
-      await expect.poll(() => none.getAttribute('data-history'), { timeout: 15000 }).toBe('none');
-      expect(await none.locator('.history-note').textContent()).toContain('The server has no history for PID 4194303');
+      await expect.poll(() => fresh.locator('.toast-stack').textContent(), { timeout: 15000 }).toContain('No such process: PID 4194303');
+      expect(await fresh.locator('.chip[data-pid="4194303"]').count()).toBe(0);
     } finally {
       await fresh.close();
     }

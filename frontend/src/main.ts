@@ -15,6 +15,7 @@ function startApp(root: HTMLElement): Store {
   // No timer of the client's own: the page's SecondClock (startClock) drives its idle check.
   const client = new ProcpulseClient({ ownTimer: false });
   const store = new Store(client);
+  store.syncServerWatch = true; // "Watch" here is the server's persisted watch list
   const url = parseUrl(location.search);
   store.windowSec = url.windowSec;
   store.compareMetric = url.metric;
@@ -39,7 +40,7 @@ function startApp(root: HTMLElement): Store {
   let lastUrl = location.search;
   const syncUrl = (): void => {
     const s: UrlState = {
-      watch: [...store.watched.keys()],
+      watch: store.shownWatched(),
       view: store.view,
       pid: store.selectedPid,
       windowSec: store.windowSec,

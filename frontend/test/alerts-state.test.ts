@@ -1,8 +1,6 @@
 // Alerts and time travel in the app's state: texts and typed thresholds (pure), the store's alert
 // events, notices and firing count, rules through REST, and exited processes loaded from history.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { ProcpulseClient } from '../src/net/client';
-import { ProcpulseApi } from '../src/net/rest';
 import type { AlertEvent } from '../src/net/types';
 import {
   activeAlerts,
@@ -19,10 +17,10 @@ import {
   thresholdInput,
   valueText,
 } from '../src/state/alerts';
-import { ALERT_TOAST_MS, RECENT_EXITED, SAVED_EXITED, Store } from '../src/state/store';
-import { FakeSocket, fixture, sample } from './helpers';
+import { ALERT_TOAST_MS, RECENT_EXITED, SAVED_EXITED } from '../src/state/store';
+import { fixture, sample } from './helpers';
+import { EPOCH, flush, hello, setup } from './store-setup';
 
-const EPOCH = 'c0ffee01-0001';
 const ID = '1:2614:347932';
 const MiB = 1024 ** 2;
 
@@ -107,11 +105,6 @@ describe('alert texts and typed thresholds', () => {
 
 // ---- the store ---------------------------------------------------------------------------------
 
-/** Lets pending promises settle, fetch bodies included (setImmediate is not faked here). */
-async function flush(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
-}
-
 /** A Storage in memory. */
 class MemoryStorage implements Storage {
   private m = new Map<string, string>();
@@ -133,38 +126,6 @@ class MemoryStorage implements Storage {
   setItem(k: string, v: string): void {
     this.m.set(k, v);
   }
-}
-
-interface Setup {
-  store: Store;
-  ws: FakeSocket;
-  frames: (() => void)[];
-  calls: string[];
-}
-
-function setup(routes: Record<string, [number, unknown]> = {}, storage: Storage | null = null): Setup {
-  FakeSocket.instances = [];
-  const calls: string[] = [];
-  const fetch = (async (url: string, init: RequestInit = {}) => {
-    const key = `${init.method ?? 'GET'} ${url.replace(/\?.*$/, '')}`;
-    calls.push(`${init.method ?? 'GET'} ${url}`);
-    const r = routes[key];
-    if (!r) throw new TypeError('Failed to fetch');
-    return new Response(JSON.stringify(r[1]), { status: r[0] });
-  }) as unknown as typeof globalThis.fetch;
-  const client = new ProcpulseClient({ url: 'ws://t/ws', WebSocket: FakeSocket });
-  const frames: (() => void)[] = [];
-  const store = new Store(client, (cb) => frames.push(cb), new ProcpulseApi({ base: 'http://t', fetch }), storage);
-  client.subscribeAlerts();
-  client.connect();
-  const ws = FakeSocket.last();
-  ws.open();
-  return { store, ws, frames, calls };
-}
-
-async function hello(t: Setup, over: Record<string, unknown> = {}): Promise<void> {
-  t.ws.receive({ ...fixture('server/hello.json'), epoch: EPOCH, seq: 1, interval_ms: 250, history_ms: 3_600_000, time: 1795655600, ...over });
-  await flush();
 }
 
 beforeEach(() => {
@@ -260,7 +221,7 @@ describe('Store: exited processes', () => {
     const e = t.store.watched.get(2614)!;
     expect(e.history).toBe('loading');
     await flush();
-    expect(t.calls).toEqual([`GET http://t/api/processes/2614/history?from=${1795655600 + 42 - 3600}`]);
+    expect(t.calls.filter((c) => c.includes('/history'))).toEqual([`GET http://t/api/processes/2614/history?from=${1795655600 + 42 - 3600}`]);
     expect(e.history).toBe('loaded');
     expect(e.notFound).toBe(false);
     expect(e.exited).toEqual({ reason: 'exited', time: 1795655509.324 });

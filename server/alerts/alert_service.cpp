@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 namespace procpulse::alerts {
 
@@ -101,6 +102,11 @@ std::vector<core::alert_event> alert_service::evaluate(const core::snapshot& sna
     return events;
 }
 
+std::vector<json::object> alert_service::take_rule_changes() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(rule_changes_, {});
+}
+
 json::object alert_service::active_json() {
     std::lock_guard lock(mutex_);
     json::object o;
@@ -127,6 +133,7 @@ std::variant<json::object, std::string> alert_service::add_rule(const json::valu
     engine_.add_rule(rule);
     auto o = core::alert_rule_json(rule);
     if (db_) db_->save_rule(rule.id, protocol::to_json(o));
+    rule_changes_.push_back(json::object{{"type", "rule_added"}, {"rule", o}});
     return o;
 }
 
@@ -140,6 +147,7 @@ bool alert_service::delete_rule(std::int64_t id, double now) {
     record(resolved);
     unsent_.insert(unsent_.end(), resolved.begin(), resolved.end());
     if (db_) db_->delete_rule(id);
+    rule_changes_.push_back(json::object{{"type", "rule_deleted"}, {"id", id}});
     return true;
 }
 

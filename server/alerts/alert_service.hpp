@@ -40,6 +40,12 @@ public:
      */
     std::vector<core::alert_event> evaluate(const core::snapshot& snap);
 
+    /**
+     * The rule changes since the last call, oldest first, as the members of their WebSocket
+     * messages: {"type":"rule_added","rule":{…}} or {"type":"rule_deleted","id":N}.
+     */
+    std::vector<boost::json::object> take_rule_changes();
+
     /** {"<instance id>": event} of the alerts firing now. */
     boost::json::object active_json();
 
@@ -57,6 +63,7 @@ private:
     store::store* db_;
     std::function<void(store::event_row)> persist_;
     std::vector<core::alert_event> unsent_; // events for the next tick
+    std::vector<boost::json::object> rule_changes_; // for the next tick
     std::int64_t next_id_ = 1;
     std::deque<boost::json::object> recent_; // newest last
 };

@@ -163,6 +163,28 @@ const history::track* history::find(const process_key& key) const {
     return it != procs_.end() && it->key == key ? it->t.get() : nullptr;
 }
 
+namespace {
+
+/** Copies the facts of a live (not zombie) sample into its description. */
+void remember_live(history::description& d, const process_sample& p, double time) {
+    if (d.cmdline != p.cmdline) d.cmdline = p.cmdline;     // shared: a pointer copy
+    if (d.username != p.username) d.username = p.username; // shared (the user name cache)
+    d.uid = p.uid;
+    d.ppid = p.ppid;
+    d.create_time = p.create_time;
+    d.nice = p.nice;
+    d.num_threads = p.num_threads;
+    d.cpu_user = p.cpu_user;
+    d.cpu_system = p.cpu_system;
+    d.rss = p.rss;
+    d.vms = p.vms;
+    d.shared = p.shared;
+    d.memory_percent = p.memory_percent;
+    d.live_time = time;
+}
+
+} // namespace
+
 void history::append(const snapshot& snap) {
     const std::uint64_t sweep = next_sweep_++;
     times_.push_back(snap.at.wall);
@@ -217,8 +239,8 @@ void history::append(const snapshot& snap) {
             latest_by_pid_[p.key.pid] = p.key;
         }
         track& t = known ? *procs_[next].t : *fresh.back().t;
-        if (t.what.cmdline != p.cmdline) t.what.cmdline = p.cmdline; // shared: a pointer copy
-        if (t.what.name != p.name) t.what.name = p.name;             // changes on exec
+        if (t.what.name != p.name) t.what.name = p.name; // changes on exec
+        if (!p.zombie) remember_live(t.what, p, snap.at.wall);
         // A sweep that missed the process (a transient read failure) leaves nulls.
         while (t.end_sweep < sweep)
             push(t, t.end_sweep, gap);
@@ -290,7 +312,11 @@ std::optional<series> history::process(const process_key& key, double from, doub
 std::optional<history::description> history::describe(const process_key& key) const {
     const track* t = find(key);
     if (!t) return std::nullopt;
-    return t->what;
+    description d = t->what;
+    const std::uint64_t base = next_sweep_ - times_.size();
+    if (t->end_sweep < next_sweep_ && t->end_sweep >= base)
+        d.exit_time = times_[static_cast<std::size_t>(t->end_sweep - base)];
+    return d;
 }
 
 std::optional<process_key> history::latest_key(int pid) const {

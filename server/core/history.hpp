@@ -55,10 +55,31 @@ public:
     /** Points of a process within [from, to] (seconds since the epoch); nullopt if unknown. */
     std::optional<series> process(const process_key& key, double from, double to) const;
 
-    /** Name and command line of a process history knows (kept after it exited). */
+    /**
+     * What history knows of a process besides its points (kept after it exited): its name and
+     * facts from its last live sample (a zombie's samples do not overwrite them: its memory is
+     * gone and its command line empty), and when it exited.
+     */
     struct description {
         std::string name;
         std::shared_ptr<const std::string> cmdline;
+        std::shared_ptr<const std::string> username;
+        std::optional<std::uint32_t> uid;
+        int ppid = 0;
+        double create_time = 0;
+        std::int64_t nice = 0;
+        std::int64_t num_threads = 0;
+        double cpu_user = 0, cpu_system = 0;
+        std::uint64_t rss = 0, vms = 0;
+        std::optional<std::uint64_t> shared;
+        double memory_percent = 0;
+        /** Time of the last sample that was not a zombie's; 0 if it was one from the start. */
+        double live_time = 0;
+        /**
+         * Time of the first sweep that no longer held the process (the time of the `gone` that
+         * sweep's tick sends); nullopt while the latest sweep holds it. Set by describe().
+         */
+        std::optional<double> exit_time;
     };
     std::optional<description> describe(const process_key& key) const;
 

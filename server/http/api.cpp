@@ -309,6 +309,10 @@ api_response history_response(const target_parts& tp, std::optional<int> pid, ap
                 o["start"] = d->start;
                 o["name"] = d->name;
                 o["cmdline"] = d->cmdline;
+                if (d->about) {
+                    o["process"] = protocol::process_facts({*pid, d->start}, *d->about);
+                    o["exit_time"] = o["process"].as_object()["exit_time"];
+                }
             }
     }
     return reply(200, o);

@@ -89,6 +89,8 @@ struct api_context {
     struct process_info {
         std::uint64_t start = 0;
         std::string name, cmdline;
+        /** What in-memory history keeps of it (last live facts, exit time), when it does. */
+        std::optional<core::history::description> about;
     };
     std::function<std::optional<process_info>(int pid, std::optional<std::uint64_t> start)>
         describe;

@@ -25,6 +25,34 @@ json::value opt(const std::optional<double>& v, int digits) {
 
 } // namespace
 
+json::object process_facts(const core::process_key& key, const core::history::description& d) {
+    json::object o;
+    o["pid"] = key.pid;
+    o["start"] = key.start_ticks;
+    o["name"] = d.name;
+    o["cmdline"] = d.cmdline ? json::string_view(*d.cmdline) : json::string_view();
+    if (d.live_time == 0) { // a zombie since it was first seen: nothing live is known
+        o["exit_time"] =
+            d.exit_time ? json::value(round_to(*d.exit_time, 3)) : json::value(nullptr);
+        return o;
+    }
+    o["ppid"] = d.ppid;
+    o["username"] = d.username ? json::value(json::string_view(*d.username)) : json::value(nullptr);
+    o["uid"] = d.uid ? json::value(*d.uid) : json::value(nullptr);
+    o["create_time"] = round_to(d.create_time, 2);
+    o["nice"] = d.nice;
+    o["num_threads"] = d.num_threads;
+    o["cpu_user"] = round_to(d.cpu_user, 2);
+    o["cpu_system"] = round_to(d.cpu_system, 2);
+    o["rss"] = d.rss;
+    o["vms"] = d.vms;
+    o["shared"] = opt(d.shared);
+    o["memory_percent"] = round_to(d.memory_percent, 2);
+    o["live_time"] = round_to(d.live_time, 3);
+    o["exit_time"] = d.exit_time ? json::value(round_to(*d.exit_time, 3)) : json::value(nullptr);
+    return o;
+}
+
 json::object process_record(const core::process_sample& p) {
     json::object o;
     o.reserve(40);

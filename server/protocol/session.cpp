@@ -434,6 +434,10 @@ session_state::out session_state::alert_messages(const tick& t) {
     for (const auto& e : t.alert_events)
         res.push_back("{\"type\":\"alert\",\"seq\":" + std::to_string(++seq_) + ",\"epoch\":" +
                       protocol::to_json(json::string(info_.epoch)) + ",\"event\":" + e + "}");
+    for (const auto& [type, members] : t.rule_changes)
+        res.push_back("{\"type\":\"" + type + "\",\"seq\":" + std::to_string(++seq_) +
+                      ",\"epoch\":" + protocol::to_json(json::string(info_.epoch)) + "," + members +
+                      "}");
     return res;
 }
 

@@ -90,6 +90,12 @@ tick_ptr build_tick(const core::snapshot_ptr& snap, const tick* prev, const tick
                           prev ? &prev->alerts : nullptr);
     for (const auto& e : alerts.events)
         t->alert_events.push_back(protocol::to_json(e));
+    for (auto c : alerts.rule_changes) {
+        std::string type(c["type"].as_string());
+        c.erase("type");
+        std::string members = protocol::to_json(c); // {"rule":…}: the braces are dropped below
+        t->rule_changes.emplace_back(std::move(type), members.substr(1, members.size() - 2));
+    }
     return t;
 }
 

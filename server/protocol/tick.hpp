@@ -13,6 +13,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace procpulse::protocol {
@@ -37,6 +38,8 @@ struct tick {
     item system;
     item alerts;                           ///< {"active": {instance id: event}}
     std::vector<std::string> alert_events; ///< serialized events of this tick
+    /** Rule changes of this tick: the message type and its other members, serialized. */
+    std::vector<std::pair<std::string, std::string>> rule_changes;
 
     /** The table selection for these parameters, computed once per tick and shared. */
     std::shared_ptr<const table_selection> selection(const table_params& p) const;
@@ -73,6 +76,8 @@ struct tick_interest {
 struct tick_alerts {
     boost::json::object active;              ///< {instance id: event}
     std::vector<boost::json::object> events; ///< state changes in this tick
+    /** Rule changes since the last tick: {"type":"rule_added"|"rule_deleted", …} */
+    std::vector<boost::json::object> rule_changes;
 };
 
 /** Encodes a snapshot into a tick, diffing against the previous tick (null for the first). */

@@ -101,7 +101,7 @@ api_fixture::api_fixture()
         std::optional<http::api_context::process_info> out;
         auto key = key_of(pid, start);
         auto d = key ? hist.describe(*key) : std::nullopt;
-        if (d) out = {key->start_ticks, d->name, d->cmdline ? *d->cmdline : std::string()};
+        if (d) out = {key->start_ticks, d->name, d->cmdline ? *d->cmdline : std::string(), *d};
         return out;
     };
     // A process started since the last sweep: a copy of the first one under another pid.

@@ -25,6 +25,16 @@ namespace procpulse::test {
 
 using namespace std::chrono_literals;
 
+/** Polls `f` every 50 ms until it holds or `limit` passes. */
+template <class F> bool wait_until(F f, std::chrono::milliseconds limit) {
+    auto end = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < end) {
+        if (f()) return true;
+        std::this_thread::sleep_for(50ms);
+    }
+    return f();
+}
+
 /**
  * Server arguments for most tests: loopback, an ephemeral port, sweeps every `interval`, warnings
  * only, history in memory.

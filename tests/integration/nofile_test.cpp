@@ -24,16 +24,6 @@ std::vector<std::string> args(std::vector<std::string> extra) {
     return a;
 }
 
-/** Polls `f` every 50 ms until it holds or `limit` passes. */
-template <class F> bool wait_until(F f, std::chrono::milliseconds limit) {
-    auto end = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < end) {
-        if (f()) return true;
-        std::this_thread::sleep_for(50ms);
-    }
-    return f();
-}
-
 /** Pids in the server's full process list (a sweep's view). */
 std::set<std::int64_t> listed(unsigned short port) {
     std::set<std::int64_t> pids;

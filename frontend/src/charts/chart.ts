@@ -417,6 +417,8 @@ export class TimeChart {
     this.plot.setData(data);
     // What is on screen, for the browser tests and for people inspecting the page.
     const points = String(data[0].length);
+    const span = String(Math.round(this.x1 - this.x0)); // the x range, in seconds
+    if (this.el.dataset.span !== span) this.el.dataset.span = span;
     const series = String(data.length - 1);
     if (this.el.dataset.points !== points) this.el.dataset.points = points;
     if (this.el.dataset.series !== series) this.el.dataset.series = series;

@@ -14,6 +14,8 @@ import { applyMergePatch, stripNulls } from './merge';
 import type {
   AckMsg,
   AlertMsg,
+  RuleAddedMsg,
+  RuleDeletedMsg,
   ClientMessage,
   DeltaMsg,
   GoneMsg,
@@ -68,6 +70,8 @@ export interface ClientEvents {
   gone: GoneMsg;
   /** An alert fired or resolved (subscribers of the alerts topic; never coalesced away). */
   alert: AlertMsg;
+  /** A rule was added or deleted (subscribers of the alerts topic). */
+  rule: RuleAddedMsg | RuleDeletedMsg;
   error: ClientError;
   /** The client asked the server for a resync. */
   resync: { reason: string };
@@ -540,6 +544,10 @@ export class ProcpulseClient extends Emitter<ClientEvents> {
         break;
       case 'alert':
         this.emit('alert', msg);
+        break;
+      case 'rule_added':
+      case 'rule_deleted':
+        this.emit('rule', msg);
         break;
       case 'history': {
         const p = msg.ref === undefined ? undefined : this.histories.get(msg.ref);

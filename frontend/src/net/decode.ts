@@ -8,6 +8,8 @@ import type {
   AckMsg,
   AlertEvent,
   AlertMsg,
+  RuleAddedMsg,
+  RuleDeletedMsg,
   AlertRule,
   DeltaMsg,
   ErrorMsg,
@@ -383,6 +385,16 @@ function body(type: string, o: Obj, seq: number, epoch: string): ServerMessage |
     }
     case 'alert': {
       const m: AlertMsg = { type, seq, epoch, event: decodeAlertEventAt(obj(o, 'event', p), `${p}.event`) };
+      return m;
+    }
+    case 'rule_added': {
+      const rule = decodeRule(obj(o, 'rule', p), `${p}.rule`);
+      if (!rule.ok) throw new DecodeError(rule.error);
+      const m: RuleAddedMsg = { type, seq, epoch, rule: rule.value };
+      return m;
+    }
+    case 'rule_deleted': {
+      const m: RuleDeletedMsg = { type, seq, epoch, id: num(o, 'id', p) };
       return m;
     }
     case 'history': {

@@ -5,7 +5,7 @@
  * request carries the server's reason (`{"success": false, "error": "…"}`) for showing as it is.
  */
 import { decodeAlertEvents, decodeColumns, decodeRule, type Checked } from './decode';
-import type { AlertEvent, AlertRule, AlertRuleInput, HistoryColumns } from './types';
+import type { AlertEvent, AlertRule, AlertRuleInput, HistoryColumns, ProcessRecord } from './types';
 
 /** A reply: the value, or the HTTP status (0 = no reply) and the reason in words. */
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; status: number; error: string };
@@ -37,6 +37,13 @@ export interface ProcessHistory {
   start?: number;
   name?: string;
   cmdline?: string;
+  /**
+   * What the server's memory keeps of the process: record members from its last live sample
+   * (ppid, username, create_time, cpu_user, rss…; not a zombie's), `live_time` and `exit_time`.
+   */
+  process?: Partial<ProcessRecord> & { live_time?: number; exit_time?: number | null };
+  /** When it exited (the time of the `gone` message); absent while it runs or when unknown. */
+  exitTime?: number;
   from?: number;
   to?: number;
   series: HistoryColumns;
@@ -110,7 +117,7 @@ export class ProcpulseApi {
       return { ok: false, status: res.status, error: `the server answered ${res.status} ${res.statusText || ''}`.trim() };
     }
     if (!res.ok || !isObj(json) || json.success !== true) {
-      const reason = isObj(json) && typeof json.error === 'string' ? json.error : `the server answered ${res.status}`;
+      const reason = isObj(json) && typeof json.error === 'string' ? json.error : isObj(json) && typeof json.message === 'string' ? json.message : `the server answered ${res.status}`;
       return { ok: false, status: res.status, error: reason };
     }
     return { ok: true, value: json };
@@ -128,7 +135,41 @@ export class ProcpulseApi {
     if (typeof r.value.start === 'number') out.start = r.value.start;
     if (typeof r.value.name === 'string') out.name = r.value.name;
     if (typeof r.value.cmdline === 'string') out.cmdline = r.value.cmdline;
+    if (isObj(r.value.process)) {
+      const facts: Obj = {};
+      for (const [k, v] of Object.entries(r.value.process)) if (v !== null && (typeof v === 'number' || typeof v === 'string')) facts[k] = v;
+      out.process = facts as ProcessHistory['process'];
+    }
+    if (typeof r.value.exit_time === 'number') out.exitTime = r.value.exit_time;
     return { ok: true, value: out };
+  }
+
+  /** The system's points over a range (`GET /api/system/history`: memory and the store's tiers). */
+  async systemHistory(range: HistoryRange = {}): Promise<ApiResult<HistoryColumns>> {
+    const r = await this.call('GET', `/api/system/history${historyQuery(range)}`);
+    if (!r.ok) return r;
+    return fromChecked(decodeColumns(r.value.series));
+  }
+
+  /** The server's persisted watch list (the seed's `GET /api/processes/metrics`: its keys), sorted. */
+  async watchList(): Promise<ApiResult<number[]>> {
+    const r = await this.call('GET', '/api/processes/metrics');
+    if (!r.ok) return r;
+    if (!isObj(r.value.processes)) return { ok: false, status: 200, error: 'unexpected reply: processes: expected an object' };
+    const pids = Object.keys(r.value.processes).map(Number).filter((n) => Number.isInteger(n) && n > 0);
+    return { ok: true, value: pids.sort((a, b) => a - b) };
+  }
+
+  /** Adds a running process to the server's watch list (the seed's `POST /api/processes/monitor/add`). */
+  async watchAdd(pid: number): Promise<ApiResult<true>> {
+    const r = await this.call('POST', '/api/processes/monitor/add', { pid });
+    return r.ok ? { ok: true, value: true } : r;
+  }
+
+  /** Removes a PID from the server's watch list (`POST /api/processes/monitor/remove`). */
+  async watchRemove(pid: number): Promise<ApiResult<true>> {
+    const r = await this.call('POST', '/api/processes/monitor/remove', { pid });
+    return r.ok ? { ok: true, value: true } : r;
   }
 
   async alerts(): Promise<ApiResult<AlertOverview>> {

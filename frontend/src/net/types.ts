@@ -283,6 +283,18 @@ export interface AlertMsg extends Envelope {
   event: AlertEvent;
 }
 
+/** A rule was added (subscribers of the alerts topic), by any client or by REST. */
+export interface RuleAddedMsg extends Envelope {
+  type: 'rule_added';
+  rule: AlertRule;
+}
+
+/** A rule was deleted (subscribers of the alerts topic). */
+export interface RuleDeletedMsg extends Envelope {
+  type: 'rule_deleted';
+  id: number;
+}
+
 /** Reply to a `history` request: one process's points, in columns. */
 export interface HistoryMsg extends Envelope {
   type: 'history';
@@ -314,7 +326,7 @@ export interface PongMsg extends Envelope {
   time?: number;
 }
 
-export type ServerMessage = HelloMsg | AckMsg | SnapshotMsg | DeltaMsg | GoneMsg | AlertMsg | HistoryMsg | ErrorMsg | PongMsg;
+export type ServerMessage = HelloMsg | AckMsg | SnapshotMsg | DeltaMsg | GoneMsg | AlertMsg | RuleAddedMsg | RuleDeletedMsg | HistoryMsg | ErrorMsg | PongMsg;
 
 /** Parameters of the `processes` topic. */
 export interface TableParams {

@@ -13,6 +13,8 @@ import {
   type AlertMsg,
   type AlertRule,
   type AlertRuleInput,
+  type RuleAddedMsg,
+  type RuleDeletedMsg,
   type Patch,
   type TableState,
   type GoneMsg,
@@ -28,7 +30,9 @@ import {
 } from '../net/types';
 import { addRecent, alertingPids } from './alerts';
 import { RowChanges } from './changes';
+import { chooseStep, isLongWindow, joinColumns, LongRange, type ChartColumns } from './longwindow';
 import { SeriesRing } from './series';
+import { mergedName } from '../util/names';
 
 export type Part = 'conn' | 'table' | 'system' | 'watch' | 'view' | 'errors' | 'clock' | 'theme' | 'alerts';
 
@@ -39,6 +43,19 @@ export interface WatchEntry {
   start?: number;
   /** Last known record (kept after the process exits). */
   record?: ProcessRecord;
+  /**
+   * A copy of the last record that was not a zombie's (a zombie's memory is gone: RSS 0): the
+   * figures a process that exited is shown with. From the REST history's facts after a reload.
+   */
+  lastLive?: ProcessRecord;
+  /**
+   * Not known to exist yet (opened by PID from a link or the Exited view): no tab and no place in
+   * the URL until the server confirms it runs or has history of it; a PID it knows nothing of is
+   * dropped with "no such process".
+   */
+  pending?: boolean;
+  /** Why the server did not put it on its watch list (e.g. it had exited). */
+  serverWatchError?: string;
   ring: SeriesRing<ProcessMetric> | null;
   exited?: { reason: string; time: number };
   notFound?: boolean;
@@ -122,9 +139,25 @@ export class Store {
   /** Alert events of the alerts topic, newest first (`recent_alerts`, then each `alert`). */
   recentAlerts: AlertEvent[] = [];
   alertToasts: AlertToast[] = [];
+  /** Fetched long ranges (see longColumns): per watched PID, and of the system. */
+  readonly longProcess = new Map<number, LongRange>();
+  readonly longSystem = new LongRange();
+  /**
+   * The server's persisted watch list (`GET /api/processes/metrics`); null until loaded. With
+   * `syncServerWatch`, watching adds to it and unwatching removes from it.
+   */
+  serverWatch: Set<number> | null = null;
+  /** Whether watching here changes the server's watch list (the main page; not the embed view). */
+  syncServerWatch = false;
+  /** The last PID opened that the server knew nothing of (the Exited view says so). */
+  noSuchPid: number | null = null;
+  /** The view to go back to when a PID opened from it turns out not to exist. */
+  private viewBefore: ViewName = 'system';
   /** Alert rules from the server; null until loaded. */
   rules: AlertRule[] | null = null;
   rulesError = '';
+  /** Bumped by every rule change heard of (see loadRules). */
+  private rulesGen = 0;
   /** Bumped when anything about alerts changes. */
   alertsVersion = 0;
   /** PIDs with an alert firing now. */
@@ -174,6 +207,7 @@ export class Store {
     client.on('delta', (e) => this.onDelta(e));
     client.on('gone', (m) => this.onGone(m));
     client.on('alert', (m) => this.onAlert(m));
+    client.on('rule', (m) => this.onRule(m));
     client.on('error', (e) => this.addError(e));
   }
 
@@ -252,25 +286,37 @@ export class Store {
 
   // ---- watching -------------------------------------------------------------------------------
 
-  /** Starts watching a process (subscribes to it). */
+  /** Starts watching a process (subscribes to it; on the main page, adds it to the server's list). */
   watch(pid: number): WatchEntry {
     let e = this.watched.get(pid);
     if (!e) {
       e = { pid, ring: null, version: 0 };
       this.watched.set(pid, e);
       // What is known of it until its record arrives: its table row, or its last row if it exited.
-      const row = this.client.state.table?.rows?.[String(pid)] ?? this.ghosts.get(String(pid))?.row ?? this.recentExited.find((g) => g.row.pid === pid)?.row;
+      const live = this.client.state.table?.rows?.[String(pid)];
+      const row = live ?? this.ghosts.get(String(pid))?.row ?? this.recentExited.find((g) => g.row.pid === pid)?.row;
       if (row) e.record = { ...row } as ProcessRecord;
       if (row?.start !== undefined) e.start = row.start;
+      e.pending = !row;
       this.client.subscribe([pid]);
+      if (live) this.addToServerWatch(e);
       this.mark('watch', 'table');
     }
     return e;
   }
 
+  /** The watched entries shown as tabs and kept in the URL (not those still being looked up). */
+  shownWatched(): number[] {
+    const out: number[] = [];
+    for (const [pid, e] of this.watched) if (!e.pending) out.push(pid);
+    return out;
+  }
+
   unwatch(pid: number): void {
     if (!this.watched.delete(pid)) return;
+    this.longProcess.delete(pid);
     this.client.unsubscribe([pid]);
+    if (this.syncServerWatch && this.serverWatch?.has(pid)) void this.removeFromServerWatch(pid);
     this.compareHidden.delete(pid);
     if (this.selectedPid === pid) {
       this.selectedPid = null;
@@ -282,12 +328,14 @@ export class Store {
 
   /** Opens a view; `pid` is needed for the process view. */
   open(view: ViewName, pid?: number): void {
+    if (this.view !== 'process') this.viewBefore = this.view;
+    this.noSuchPid = null;
     this.view = view;
     if (view === 'process' && pid !== undefined) {
       this.watch(pid);
       this.selectedPid = pid;
     }
-    if (view === 'alerts' && this.rules === null) void this.loadRules();
+    if (view === 'alerts') void this.loadRules(); // the server's list, whoever changed it
     this.mark('view', 'watch');
   }
 
@@ -319,6 +367,118 @@ export class Store {
     });
   }
 
+  // ---- long windows (6 h, 24 h, 7 d) ----------------------------------------------------------
+
+  /** Whether the chosen window needs the server's store (longer than the socket's history). */
+  longWindow(): boolean {
+    return isLongWindow(this.windowSec, this.hello?.history_ms);
+  }
+
+  /** The step long windows are fetched at (seconds). */
+  longStep(): number {
+    return chooseStep(this.windowSec, (this.hello?.interval_ms ?? 1000) / 1000);
+  }
+
+  /** The server's time now (seconds since the epoch). */
+  serverNow(): number {
+    return Date.now() / 1000 + this.clockSkew;
+  }
+
+  /**
+   * The chart columns of a watched process (or of the system, for null) over the chosen long
+   * window: fetched from the server's store at longStep(), then the live samples since; fetched
+   * again when the window changes or the fetch aged. Null while the window is not long.
+   */
+  longColumns<K extends string>(e: WatchEntry | null, keys: readonly K[]): { data: ChartColumns; range: LongRange } | null {
+    if (!this.longWindow()) return null;
+    const win = this.windowSec;
+    const step = this.longStep();
+    const now = this.serverNow();
+    let range: LongRange;
+    if (e) {
+      range = this.longProcess.get(e.pid) ?? new LongRange();
+      this.longProcess.set(e.pid, range);
+    } else range = this.longSystem;
+    if (range.due(win, now)) {
+      const start = e?.start;
+      const get = e
+        ? async (from: number, to: number, st: number) => {
+            const r = await this.api.processHistory(e.pid, { from, to, step: st, ...(start !== undefined ? { start } : {}) });
+            return r.ok ? { ok: true as const, value: r.value.series } : r;
+          }
+        : (from: number, to: number, st: number) => this.api.systemHistory({ from, to, step: st });
+      void range.load(win, step, now, get).then(() => {
+        if (e) {
+          e.version++;
+          this.mark('watch');
+        } else {
+          this.systemVersion++;
+          this.mark('system');
+        }
+      });
+    }
+    const ring = (e ? e.ring : this.system) as SeriesRing<K> | null;
+    const fetched = range.windowSec === win ? range.series : null;
+    const interval = (this.hello?.interval_ms ?? 1000) / 1000;
+    const data = joinColumns(fetched, fetched ? range.to : now - win, ring, keys, step, 3 * Math.max(step, interval));
+    return { data, range };
+  }
+
+  // ---- the server's watch list ----------------------------------------------------------------
+
+  /**
+   * Reads the server's watch list (at start and after each hello, and after a change) and watches
+   * what it holds, so that processes watched in another tab or before a restart show as watched.
+   */
+  async loadServerWatch(): Promise<void> {
+    if (!this.syncServerWatch) return;
+    const r = await this.api.watchList();
+    if (!r.ok) return;
+    this.serverWatch = new Set(r.value);
+    for (const pid of r.value) {
+      const e = this.watched.get(pid) ?? this.watch(pid);
+      e.serverWatchError = undefined;
+    }
+    this.mark('watch');
+  }
+
+  /** Puts a running process on the server's watch list (its history is stored, kept over restarts). */
+  private addToServerWatch(e: WatchEntry): void {
+    if (!this.syncServerWatch || this.serverWatch?.has(e.pid) || e.exited) return;
+    void this.api.watchAdd(e.pid).then((r) => {
+      if (this.watched.get(e.pid) !== e) {
+        if (r.ok) void this.api.watchRemove(e.pid); // unwatched meanwhile
+        return;
+      }
+      if (r.ok) {
+        (this.serverWatch ??= new Set()).add(e.pid);
+        e.serverWatchError = undefined;
+      } else e.serverWatchError = r.error;
+      this.mark('watch');
+      if (r.ok) void this.loadServerWatch();
+    });
+  }
+
+  private async removeFromServerWatch(pid: number): Promise<void> {
+    const r = await this.api.watchRemove(pid);
+    if (r.ok || r.status === 200) this.serverWatch?.delete(pid);
+    this.mark('watch');
+    void this.loadServerWatch();
+  }
+
+  /** A PID opened by hand that the server knows nothing of: no tab, no watch entry, say so. */
+  private dropUnknown(e: WatchEntry): void {
+    this.watched.delete(e.pid);
+    this.client.unsubscribe([e.pid]); // the client forgets it too, so opening it again asks again
+    this.noSuchPid = e.pid;
+    if (this.selectedPid === e.pid) {
+      this.selectedPid = null;
+      if (this.view === 'process') this.view = this.viewBefore;
+    }
+    this.addError({ code: 'no_such_process', message: `No such process: PID ${e.pid} does not run and the server has no history of it` });
+    this.mark('watch', 'view', 'table');
+  }
+
   // ---- alerts ---------------------------------------------------------------------------------
 
   private markAlerts(): void {
@@ -326,33 +486,57 @@ export class Store {
     this.mark('alerts');
   }
 
-  /** Fetches the alert rules from the server. */
+  /**
+   * Fetches the alert rules from the server (at start, on every hello and when the Alerts view
+   * opens); `rule_added`/`rule_deleted` keep the list current in between. A rule message that
+   * comes while the request is out may be older or newer than its reply: the list is read again.
+   */
   async loadRules(): Promise<void> {
-    const r = await this.api.rules();
-    if (r.ok) {
-      this.rules = r.value;
-      this.rulesError = '';
-    } else this.rulesError = r.error;
+    for (let tries = 0; tries < 3; tries++) {
+      const gen = this.rulesGen;
+      const r = await this.api.rules();
+      if (r.ok && gen !== this.rulesGen) continue;
+      if (r.ok) {
+        this.rules = r.value;
+        this.rulesError = '';
+      } else this.rulesError = r.error;
+      break;
+    }
     this.markAlerts();
   }
 
   /** Adds a rule; the result carries the server's reason when it refuses it. */
   async addRule(rule: AlertRuleInput): Promise<ApiResult<AlertRule>> {
     const r = await this.api.addRule(rule);
-    if (r.ok) {
-      this.rules = [...(this.rules ?? []).filter((x) => x.id !== r.value.id), r.value];
-      this.markAlerts();
-    }
+    if (r.ok) this.ruleAdded(r.value);
     return r;
   }
 
   async deleteRule(id: number): Promise<ApiResult<true>> {
     const r = await this.api.deleteRule(id);
-    if (r.ok || r.status === 404) {
-      this.rules = (this.rules ?? []).filter((x) => x.id !== id);
-      this.markAlerts();
-    }
+    if (r.ok || r.status === 404) this.ruleDeleted(id);
     return r;
+  }
+
+  /** A rule the server now has (added here, in another tab or by REST). */
+  private ruleAdded(rule: AlertRule): void {
+    this.rulesGen++;
+    // Not loaded yet: the list is on its way (a list of this one rule would hide the others).
+    if (this.rules === null) void this.loadRules();
+    else this.rules = [...this.rules.filter((x) => x.id !== rule.id), rule].sort((a, b) => a.id - b.id);
+    this.markAlerts();
+  }
+
+  private ruleDeleted(id: number): void {
+    this.rulesGen++;
+    if (this.rules === null) void this.loadRules();
+    else this.rules = this.rules.filter((x) => x.id !== id);
+    this.markAlerts();
+  }
+
+  private onRule(m: RuleAddedMsg | RuleDeletedMsg): void {
+    if (m.type === 'rule_added') this.ruleAdded(m.rule);
+    else this.ruleDeleted(m.id);
   }
 
   dismissAlertToast(id: number): void {
@@ -408,24 +592,37 @@ export class Store {
     if (!r.ok || r.value.series.t.length === 0) {
       e.history = !r.ok && r.status !== 404 ? 'error' : 'none';
       e.historyError = r.ok ? 'no points kept for it' : r.error;
+      if (e.pending && e.history === 'none') return this.dropUnknown(e);
     } else {
+      e.pending = false;
       const { t, cols } = r.value.series;
       const ring = new SeriesRing(PROCESS_HISTORY_COLUMNS, Math.max(this.capacity(), t.length + 32));
       ring.pushColumns(t, cols);
       e.ring = ring;
       e.history = 'loaded';
       e.notFound = false;
-      e.exited ??= { reason: 'exited', time: ring.lastTime };
-      // The last values stand in for the record the server no longer sends.
+      // The server's exit time (that of its `gone` message), so a reload shows the same one.
+      const exitTime = r.value.exitTime ?? r.value.process?.exit_time ?? undefined;
+      e.exited ??= { reason: 'exited', time: exitTime ?? ring.lastTime };
+      // The facts of its last live sample and the last values of its points before it became a
+      // zombie stand in for the record the server no longer sends.
+      const facts = r.value.process ?? {};
       const rec: ProcessRecord = { ...e.record, pid: e.pid };
       if (r.value.name !== undefined) rec.name ??= r.value.name;
-      if (r.value.cmdline !== undefined) rec.cmdline ??= r.value.cmdline;
+      if (r.value.cmdline !== undefined) rec.cmdline ||= r.value.cmdline;
       if (r.value.start !== undefined) rec.start ??= r.value.start;
+      const liveTime = facts.live_time;
+      const times = ring.times();
+      let upTo = times.length;
+      if (liveTime !== undefined) while (upTo > 0 && (times[upTo - 1] as number) > liveTime + 1e-3) upTo--;
       for (const k of PROCESS_HISTORY_COLUMNS) {
-        const v = lastNumber(ring.column(k));
+        const v = lastNumber(ring.column(k), upTo);
         if (v === undefined) delete rec[k];
         else rec[k] = v;
       }
+      const { live_time: _l, exit_time: _x, ...known } = facts;
+      Object.assign(rec, known);
+      if (liveTime !== undefined) e.lastLive = { ...rec };
       e.record = rec;
     }
     e.version++;
@@ -478,8 +675,10 @@ export class Store {
     this.tableVersion++; // the client starts a new state document
     this.rowChanges.addAll(); // and the CPU count the bars divide by may be new
     if (m.time > 0) this.clockSkew = m.time - Date.now() / 1000;
-    // The server may have restarted (rules kept in its database, or not): read them again.
-    if (this.rules !== null) void this.loadRules();
+    void this.loadServerWatch();
+    // At start, and after a reconnect (the server may have restarted, changes may have been
+    // missed): the server's rules.
+    void this.loadRules();
     this.mark('conn');
   }
 
@@ -497,10 +696,13 @@ export class Store {
     }
     for (const pid of m.pids) {
       const e = this.watched.get(pid);
-      if (e?.notFound) {
+      if (!e) continue;
+      if (e.notFound || e.pending) {
         e.notFound = false;
-        this.mark('watch');
+        e.pending = false;
+        this.mark('watch', 'view');
       }
+      this.addToServerWatch(e); // it runs: on the server's list too
     }
   }
 
@@ -528,8 +730,10 @@ export class Store {
         }
         const ring = this.ensureRing(e, rec.start);
         e.record = rec;
+        if (!rec.zombie) e.lastLive = { ...rec };
         e.exited = undefined;
         e.notFound = false;
+        e.pending = false;
         if (hist) ring.pushColumns(hist.t, hist.cols);
         ring.push(m.time, (k) => rec[k]);
       } else if (hist) {
@@ -567,6 +771,8 @@ export class Store {
       const rec = procs[String(e.pid)];
       if (!rec) continue;
       e.record = rec;
+      // A copy: the state document's record is patched in place, and becomes the zombie's.
+      if (!rec.zombie) e.lastLive = { ...rec };
       const ring = this.ensureRing(e, rec.start);
       if (ring.push(m.time, (k) => rec[k])) e.version++;
       this.mark('watch');
@@ -612,10 +818,28 @@ export class Store {
       e.record = m.last;
       if (e.ring) e.ring.push(m.time, (k) => m.last?.[k]);
     }
-    if (e.record) this.rememberExited([{ ...(e.record as TableRow), pid: m.pid }], m.time * 1000);
+    const shown = shownRecord(e);
+    if (shown) this.rememberExited([{ ...(shown as TableRow), pid: m.pid }], m.time * 1000);
     e.version++;
     this.mark('watch', 'table');
   }
+}
+
+/**
+ * The record a process view shows: the last one, but for a zombie or a process that exited, with
+ * the figures of its last live sample (a zombie's RSS and VMS are 0, its command line empty).
+ */
+export function shownRecord(e: WatchEntry): ProcessRecord | undefined {
+  const r = e.record;
+  if (!r || !e.lastLive) return r ?? e.lastLive;
+  if (!e.exited && !r.zombie) return r;
+  return { ...r, ...e.lastLive, status: r.status, zombie: r.zombie };
+}
+
+/** The name a watched process is shown by (`python3 app.py`, see mergedName), or undefined. */
+export function displayName(e: WatchEntry | undefined): string | undefined {
+  const r = e ? shownRecord(e) : undefined;
+  return r?.name === undefined ? undefined : mergedName(r.name, r.cmdline, r.kernel_thread === true);
 }
 
 /** Maps a system record to the system history columns. */
@@ -665,9 +889,9 @@ export function reordersTable(patch: Patch<TableState>, sort: SortKey, filtering
   return tableChange(patch, sort, filtering) !== 'none';
 }
 
-/** The newest number in a column (NaN = unavailable), or undefined. */
-function lastNumber(col: Float64Array): number | undefined {
-  for (let i = col.length - 1; i >= 0; i--) {
+/** The newest number in a column before index `end` (NaN = unavailable), or undefined. */
+function lastNumber(col: Float64Array, end = col.length): number | undefined {
+  for (let i = Math.min(end, col.length) - 1; i >= 0; i--) {
     const v = col[i] as number;
     if (!Number.isNaN(v)) return v;
   }

@@ -126,16 +126,17 @@ export function formatNumber(v: number | null | undefined, digits = 0): string {
 /** Window lengths as written in URLs: "5m" -> 300 seconds; "90s", "1h" also accepted. */
 export function parseWindow(text: string | null | undefined): number | null {
   if (!text) return null;
-  const m = /^(\d+(?:\.\d+)?)(s|m|min|h)?$/.exec(text.trim());
+  const m = /^(\d+(?:\.\d+)?)(s|m|min|h|d)?$/.exec(text.trim());
   if (!m) return null;
   const n = Number(m[1]);
   const unit = m[2] ?? 'm';
-  const s = unit === 's' ? n : unit === 'h' ? n * 3600 : n * 60;
+  const s = unit === 's' ? n : unit === 'h' ? n * 3600 : unit === 'd' ? n * 86400 : n * 60;
   return s > 0 ? s : null;
 }
 
-/** 300 -> "5m". */
+/** 300 -> "5m", 86400 -> "24h", 604800 -> "7d". */
 export function formatWindow(seconds: number): string {
+  if (seconds > 86400 && seconds % 86400 === 0) return `${seconds / 86400}d`;
   if (seconds % 3600 === 0) return `${seconds / 3600}h`;
   if (seconds % 60 === 0) return `${seconds / 60}m`;
   return `${seconds}s`;

@@ -4,7 +4,7 @@
  * process), with tabs for each. render() is the only function that touches the DOM after start-up;
  * the store calls it once per frame.
  */
-import type { Part, Store, Theme } from '../state/store';
+import { displayName, shownRecord, type Part, type Store, type Theme, type WatchEntry } from '../state/store';
 import { formatBytes, formatDuration, formatPercent } from '../util/format';
 import { AlertBadge, AlertToasts, AlertsView } from './alerts';
 import { CompareView } from './compare';
@@ -181,9 +181,9 @@ export class App {
 
   private renderTabs(): void {
     const s = this.store;
-    const pids = [...s.watched.keys()];
+    const pids = s.shownWatched(); // not those still being looked up
     const firing = s.firingCount();
-    const key = `${s.view}|${s.selectedPid}|${firing}|${pids.map((p) => `${p}:${s.watched.get(p)?.record?.name ?? ''}:${!!s.watched.get(p)?.exited}:${!!s.watched.get(p)?.notFound}:${s.alerting.has(p)}`).join(',')}`;
+    const key = `${s.view}|${s.selectedPid}|${firing}|${pids.map((p) => `${p}:${displayName(s.watched.get(p)) ?? ''}:${s.serverWatch?.has(p) ?? false}:${!!s.watched.get(p)?.exited}:${!!s.watched.get(p)?.notFound}:${s.alerting.has(p)}`).join(',')}`;
     if (key === this.tabsKey) return;
     this.tabsKey = key;
     const tab = (label: string, view: string, active: boolean, extra: Record<string, string> = {}): HTMLElement =>
@@ -199,9 +199,9 @@ export class App {
       const active = s.view === 'process' && s.selectedPid === pid;
       const chip = h(
         'span.chip',
-        { 'data-view': 'process', 'data-pid': pid, title: e?.record?.cmdline ?? '' },
+        { 'data-view': 'process', 'data-pid': pid, title: `${shownRecord(e as WatchEntry)?.cmdline ?? ''}${s.serverWatch?.has(pid) ? '\n(watched on server: its history is stored)' : ''}`, 'data-server-watch': String(s.serverWatch?.has(pid) ?? false) },
         h('span.swatch', { style: `background:${seriesColor(i)}` }),
-        h('button.chip-name', { type: 'button', 'aria-current': active ? 'page' : undefined }, `${e?.record?.name ?? (e?.history === 'loaded' ? 'exited' : e?.notFound ? 'gone' : '…')} `, h('span.pid', { text: String(pid) })),
+        h('button.chip-name', { type: 'button', 'aria-current': active ? 'page' : undefined }, `${displayName(e) ?? (e?.history === 'loaded' ? 'exited' : e?.notFound ? 'gone' : '…')} `, h('span.pid', { text: String(pid) })),
         h('button.chip-close', { type: 'button', 'data-unwatch': pid, 'aria-label': `Stop watching ${pid}`, title: 'Stop watching' }, '×'),
       );
       setClass(chip, 'active', active);

@@ -2,7 +2,7 @@
  * Compare: overlay one metric of several watched processes. The list doubles as the legend: each
  * process has its colour and a checkbox to show or hide it.
  */
-import type { CompareMetric, Store } from '../state/store';
+import { displayName, type CompareMetric, type Store } from '../state/store';
 import { formatUnit } from '../charts/chart';
 import { h, seriesColor, setClass, setText } from './dom';
 import { COMPARE_METRICS, OVERLAY_METRICS } from './metrics';
@@ -34,7 +34,7 @@ export class CompareView {
       });
       return b;
     });
-    this.picker = windowPicker(store);
+    this.picker = windowPicker(store, { long: false });
     this.list = h('ul.legend-list');
     this.empty = h('p.empty', {}, 'Watch two or more processes (click rows in the table, or select a row and press W) to compare them here.');
     this.chartBox = h('div.compare-chart');
@@ -85,7 +85,7 @@ export class CompareView {
           const li = h(
             'li',
             { 'data-pid': pid },
-            h('label', {}, box, h('span.swatch', { style: `background:${seriesColor(i)}` }), h('span.name', { text: e?.record?.name ?? '…' }), h('span.pid', { text: String(pid) })),
+            h('label', {}, box, h('span.swatch', { style: `background:${seriesColor(i)}` }), h('span.name', { text: displayName(e) ?? '…' }), h('span.pid', { text: String(pid) })),
             value,
           );
           setClass(li, 'exited', !!e?.exited);

@@ -5,9 +5,9 @@
  * kept. "Alert when RSS > …" opens a rule form for this PID, prefilled with 1.2 × the current RSS.
  */
 import { TimeChart, type ChartSpec } from '../charts/chart';
-import type { ProcessMetric } from '../net/types';
+import { PROCESS_HISTORY_COLUMNS, type ProcessMetric, type ProcessRecord } from '../net/types';
 import { activeAlerts, quickRule } from '../state/alerts';
-import type { Store, WatchEntry } from '../state/store';
+import { displayName, shownRecord, type Store } from '../state/store';
 import {
   formatBytes,
   formatBytesRate,
@@ -18,6 +18,7 @@ import {
   formatNumber,
   formatPercent,
   formatRate,
+  formatWindow,
 } from '../util/format';
 import { h, setClass, setText } from './dom';
 import { RuleForm } from './rule-form';
@@ -50,27 +51,27 @@ const CHARTS: ChartDef[] = [
   { spec: { title: 'Threads', unit: 'count', minTop: 1, series: [{ label: 'Threads', color: 'var(--s2)' }] }, metrics: ['num_threads'] },
 ];
 
-type Fact = [label: string, value: (e: WatchEntry) => string, title?: string];
+type Fact = [label: string, value: (r: ProcessRecord | undefined) => string, title?: string];
 
 const FACTS: Fact[] = [
-  ['CPU', (e) => formatPercent(e.record?.cpu_percent)],
-  ['RSS', (e) => formatBytes(e.record?.rss), 'Resident set size'],
-  ['VMS', (e) => formatBytes(e.record?.vms), 'Virtual memory size'],
-  ['Shared', (e) => formatBytes(e.record?.shared)],
-  ['Mem %', (e) => formatPercent(e.record?.memory_percent, 2)],
-  ['Threads', (e) => formatNumber(e.record?.num_threads)],
-  ['Faults', (e) => `${formatRate(e.record?.minor_faults_per_sec)} · ${formatRate(e.record?.major_faults_per_sec)} maj`, 'Minor and major page faults per second'],
-  ['I/O', (e) => `${formatBytesRate(e.record?.read_bytes_per_sec)} r · ${formatBytesRate(e.record?.write_bytes_per_sec)} w`, 'Bytes read and written per second (storage layer)'],
-  ['User', (e) => (e.record?.username ?? (e.record?.uid !== undefined ? String(e.record.uid) : '—'))],
-  ['PPID', (e) => formatNumber(e.record?.ppid)],
-  ['Nice', (e) => formatNumber(e.record?.nice)],
-  ['Started', (e) => startText(e)],
-  ['CPU time', (e) => `${formatNumber(e.record?.cpu_user, 2)} s usr · ${formatNumber(e.record?.cpu_system, 2)} s sys`],
-  ['Ctx sw', (e) => `${formatCount(e.record?.ctx_switches_voluntary)} vol · ${formatCount(e.record?.ctx_switches_involuntary)} invol`, 'Context switches'],
+  ['CPU', (r) => formatPercent(r?.cpu_percent)],
+  ['RSS', (r) => formatBytes(r?.rss), 'Resident set size'],
+  ['VMS', (r) => formatBytes(r?.vms), 'Virtual memory size'],
+  ['Shared', (r) => formatBytes(r?.shared)],
+  ['Mem %', (r) => formatPercent(r?.memory_percent, 2)],
+  ['Threads', (r) => formatNumber(r?.num_threads)],
+  ['Faults', (r) => `${formatRate(r?.minor_faults_per_sec)} · ${formatRate(r?.major_faults_per_sec)} maj`, 'Minor and major page faults per second'],
+  ['I/O', (r) => `${formatBytesRate(r?.read_bytes_per_sec)} r · ${formatBytesRate(r?.write_bytes_per_sec)} w`, 'Bytes read and written per second (storage layer)'],
+  ['User', (r) => (r?.username ?? (r?.uid !== undefined ? String(r.uid) : '—'))],
+  ['PPID', (r) => formatNumber(r?.ppid)],
+  ['Nice', (r) => formatNumber(r?.nice)],
+  ['Started', (r) => startText(r)],
+  ['CPU time', (r) => `${formatNumber(r?.cpu_user, 2)} s usr · ${formatNumber(r?.cpu_system, 2)} s sys`],
+  ['Ctx sw', (r) => `${formatCount(r?.ctx_switches_voluntary)} vol · ${formatCount(r?.ctx_switches_involuntary)} invol`, 'Context switches'],
 ];
 
-function startText(e: WatchEntry): string {
-  const t = e.record?.create_time;
+function startText(r: ProcessRecord | undefined): string {
+  const t = r?.create_time;
   if (t === undefined) return '—';
   return `${formatDateTime(t)} (${formatDuration(Date.now() / 1000 - t)} ago)`;
 }
@@ -85,6 +86,8 @@ export class ProcessDetail {
   private readonly exitEl: HTMLElement;
   private readonly alertEl: HTMLElement;
   private readonly historyEl: HTMLElement;
+  /** Whether the process is on the server's persisted watch list. */
+  private readonly serverEl: HTMLElement;
   private readonly quickBtn: HTMLButtonElement;
   private readonly quickBox: HTMLElement;
   private quickForm: RuleForm | null = null;
@@ -94,6 +97,7 @@ export class ProcessDetail {
   private readonly picker: ReturnType<typeof windowPicker>;
   private drawnVersion = -1;
   private drawnWindow = -1;
+  private drawnLong = '';
 
   constructor(parent: HTMLElement, store: Store, pid: number, onUnwatch: (pid: number) => void) {
     this.store = store;
@@ -104,6 +108,7 @@ export class ProcessDetail {
     this.alertEl = h('button.badge.alerting.hidden', { type: 'button', title: 'An alert is firing for this process (click for alerts)' });
     this.alertEl.addEventListener('click', () => store.open('alerts'));
     this.historyEl = h('div.history-note.hidden', { role: 'status' });
+    this.serverEl = h('span.badge.server-watch.hidden');
     this.cmdEl = h('div.cmdline');
     const unwatch = h('button.btn', { type: 'button', title: 'Stop watching this process' }, 'Unwatch');
     unwatch.addEventListener('click', () => onUnwatch(pid));
@@ -121,7 +126,7 @@ export class ProcessDetail {
     this.el = h(
       'div.view.detail',
       { 'data-pid': pid },
-      h('div.view-head', {}, this.nameEl, h('span.pid', { text: `PID ${pid}` }), this.statusEl, this.exitEl, this.alertEl, h('div.head-actions', {}, this.quickBtn, this.picker.el, unwatch)),
+      h('div.view-head', {}, this.nameEl, h('span.pid', { text: `PID ${pid}` }), this.statusEl, this.exitEl, this.alertEl, this.serverEl, h('div.head-actions', {}, this.quickBtn, this.picker.el, unwatch)),
       this.quickBox,
       this.historyEl,
       this.cmdEl,
@@ -151,9 +156,16 @@ export class ProcessDetail {
     const e = this.store.watched.get(this.pid);
     this.picker.update();
     if (!e) return;
-    const r = e.record;
+    const r = shownRecord(e);
     const gone = !!e.exited || !!e.notFound;
-    setText(this.nameEl, r?.name ?? (e.history === 'loaded' ? 'Exited process' : e.notFound ? 'No such process' : '…'));
+    setText(this.nameEl, displayName(e) ?? (e.history === 'loaded' ? 'Exited process' : e.notFound ? 'No such process' : e.pending ? `Looking up PID ${this.pid}…` : '…'));
+    const onServer = this.store.serverWatch?.has(this.pid) ?? false;
+    const serverText = onServer ? 'watched on server' : e.serverWatchError && !gone ? 'not on the server\'s watch list' : '';
+    setText(this.serverEl, serverText);
+    setClass(this.serverEl, 'hidden', !serverText);
+    this.serverEl.title = onServer
+      ? 'On the server\'s persisted watch list (POST /api/processes/monitor/add): its history is stored and kept over restarts. Unwatch removes it.'
+      : (e.serverWatchError ?? '');
     setText(this.statusEl, r?.status ?? '');
     setClass(this.statusEl, 'hidden', !r?.status || gone);
     let exitText = '';
@@ -179,8 +191,26 @@ export class ProcessDetail {
     if (gone && !this.quickBox.classList.contains('hidden')) setClass(this.quickBox, 'hidden', true);
     setText(this.cmdEl, r?.cmdline || (r?.kernel_thread ? `[${r.name ?? 'kernel thread'}]` : ''));
     this.cmdEl.title = r?.cmdline ?? '';
-    FACTS.forEach(([, fn], i) => setText(this.factEls[i] as HTMLElement, fn(e)));
+    FACTS.forEach(([, fn], i) => setText(this.factEls[i] as HTMLElement, fn(r)));
 
+    const long = this.store.longColumns(e, PROCESS_HISTORY_COLUMNS);
+    if (long) {
+      // 6 h, 24 h, 7 d: the server's store at a coarser step, up to now (gaps where it has none).
+      const key = `${e.version}|${this.store.windowSec}|${long.range.version}`;
+      if (key === this.drawnLong) return;
+      this.drawnLong = key;
+      this.drawnVersion = -1;
+      if (long.range.state === 'error') {
+        setText(this.historyEl, `Could not load the last ${formatWindow(this.store.windowSec)} from the server: ${long.range.error}`);
+        setClass(this.historyEl, 'hidden', false);
+        setClass(this.historyEl, 'error', true);
+      }
+      const end = gone && long.data.times.length ? Math.max(long.data.times[long.data.times.length - 1] as number, this.store.serverNow()) : this.store.serverNow();
+      const col = (m: ProcessMetric): Float64Array => long.data.columns[PROCESS_HISTORY_COLUMNS.indexOf(m)] as Float64Array;
+      for (const { chart, def } of this.charts) chart.setData(long.data.times, def.metrics.map(col), this.store.windowSec, end);
+      return;
+    }
+    this.drawnLong = '';
     const ring = e.ring;
     if (!ring) return;
     // A process that is gone does not move on: when it lived shorter than the window, show its

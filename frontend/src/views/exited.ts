@@ -20,6 +20,7 @@ export class ExitedView {
   private readonly filter: HTMLInputElement;
   private shown: unknown = null;
   private shownFilter = '';
+  private missingShown: number | null = null;
 
   constructor(parent: HTMLElement, store: Store) {
     this.store = store;
@@ -56,6 +57,11 @@ export class ExitedView {
   }
 
   update(): void {
+    const missing = this.store.noSuchPid;
+    if (missing !== this.missingShown) {
+      this.missingShown = missing;
+      if (missing !== null) setText(this.note, `No such process: PID ${missing} does not run and the server has no history of it.`);
+    }
     const all = this.store.recentExited;
     const f = this.filter.value;
     if (all === this.shown && f === this.shownFilter) return;

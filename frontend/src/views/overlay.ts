@@ -5,7 +5,7 @@
  */
 import { Aligner, type AlignSource } from '../charts/align';
 import { TimeChart } from '../charts/chart';
-import type { Store, WatchEntry } from '../state/store';
+import { displayName, type Store, type WatchEntry } from '../state/store';
 import { seriesColor } from './dom';
 import { OVERLAY_METRICS } from './metrics';
 
@@ -49,7 +49,7 @@ export class OverlayChart {
         legend: this.opts.legend ?? true,
         minTop: def.unit === 'percent' ? 1 : undefined,
         series: entries.map((e) => ({
-          label: `${e.record?.name ?? '?'} (${e.pid})`,
+          label: `${displayName(e) ?? '?'} ${e.pid}`,
           color: seriesColor(Math.max(0, colorOrder.indexOf(e.pid))),
         })),
       });
@@ -69,7 +69,8 @@ export class OverlayChart {
       end = Math.max(end, ring.lastTime);
     }
     if (end === -Infinity) end = Date.now() / 1000;
-    const win = this.store.windowSec;
+    // The last hour at most: longer windows are drawn from the store by the process and system views.
+    const win = Math.min(this.store.windowSec, Math.max(3600, (this.store.hello?.history_ms ?? 0) / 1000));
     const a = this.aligner.align(sources, end - win);
     this.chart.setData(a.times, a.cols, win, end);
   }

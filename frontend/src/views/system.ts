@@ -3,7 +3,7 @@
  * page faults per second, process counts.
  */
 import { TimeChart, type ChartSpec } from '../charts/chart';
-import type { SystemMetric } from '../net/types';
+import { SYSTEM_HISTORY_COLUMNS, type SystemMetric } from '../net/types';
 import type { Store } from '../state/store';
 import { formatBytes, formatDuration, formatNumber, formatPercent, formatRate } from '../util/format';
 import { h, setClass, setText } from './dom';
@@ -116,6 +116,16 @@ export class SystemView {
         this.stats.replaceChildren(...items.map(([k]) => h('div.fact', {}, h('dt', { text: k }), h('dd'))));
       }
       items.forEach(([, v], i) => setText(this.stats.children[i]?.lastElementChild as HTMLElement, v));
+    }
+    const long = this.store.longColumns(null, SYSTEM_HISTORY_COLUMNS);
+    if (long) {
+      // 6 h, 24 h, 7 d: the server's store at a coarser step, up to now.
+      const key = `long|${this.store.systemVersion}|${this.store.windowSec}|${long.range.version}`;
+      if (key === this.drawn) return;
+      this.drawn = key;
+      const col = (m: SystemMetric): Float64Array => long.data.columns[SYSTEM_HISTORY_COLUMNS.indexOf(m)] as Float64Array;
+      for (const c of this.charts) c.chart.setData(long.data.times, c.metrics.map(col), this.store.windowSec, this.store.serverNow());
+      return;
     }
     const ring = this.store.system;
     const key = `${this.store.systemVersion}|${this.store.windowSec}`;

@@ -10,6 +10,7 @@ import { shownRows, sortShown, type ShownRow } from '../state/table';
 import { formatBytes, formatCount, formatNumber } from '../util/format';
 import { h, setClass, setText } from './dom';
 import { canvasMeasure, TextFitter } from './fit';
+import { mergedName } from '../util/names';
 
 interface Column {
   key: SortKey;
@@ -404,7 +405,7 @@ export class ProcessTable {
     const total = s.client.state.table?.total;
     let live = 0;
     for (const r of rows) if (!r.ghost) live++;
-    const count = total !== undefined && total > live ? `${live} of ${total} processes` : `${live} processes`;
+    const count = countText(live, total, s.client.state.system?.process_count, s.filter.trim() !== '', s.kernelThreads);
     if (count !== this.countText) setText(this.countEl, (this.countText = count));
     const headKey = `${s.sort} ${s.order}`;
     if (headKey !== this.headKey) {
@@ -510,7 +511,7 @@ export class ProcessTable {
         texts[c] = text;
         (nodes[c] as Text).data = fonts ? fitter.fit(text, fonts.cells[c] as string, room(widths[c] as number)) : text;
       }
-      const name = r.name ?? '';
+      const name = mergedName(r.name, r.cmdline, r.kernel_thread === true); // python3 app.py
       const cmd = r.cmdline && r.cmdline !== r.name ? r.cmdline : '';
       // The name gets the room it needs, the command line what is left after it (kernel threads'
       // names are italic: another font, so the flag is part of what was cut).
@@ -543,4 +544,17 @@ export class ProcessTable {
     }
     changes.clear();
   }
+}
+
+/**
+ * The table's count, in terms that agree with the top bar's process count: "43 of 104 processes
+ * (kernel threads hidden)", "3 of 12 matching", "104 processes". `shown` rows are drawn, `total`
+ * match the filter (the server's table.total), `all` is the system's process count.
+ */
+export function countText(shown: number, total: number | undefined, all: number | undefined, filtering: boolean, kernelThreads: boolean): string {
+  const hidden = kernelThreads ? '' : ' (kernel threads hidden)';
+  if (filtering) return total !== undefined && total > shown ? `${shown} of ${total} matching${hidden}` : `${shown} matching${hidden}`;
+  if (all !== undefined && all > shown) return `${shown} of ${all} processes${hidden}`;
+  if (total !== undefined && total > shown) return `${shown} of ${total} processes`;
+  return `${shown} processes`;
 }
