@@ -290,6 +290,14 @@ int run_server(const config::config& cfg) {
     log::info("procpulse listening on " + url + " (interval " +
               std::to_string(cfg.interval.count()) + " ms, " +
               std::to_string(first.snap->processes.size()) + " processes)");
+    log::info("embed policy: frame-ancestors " + cfg.allow_embed +
+              " (pages of other origins may frame the app only when --allow-embed names them)");
+    if (!cfg.allow_origins.empty()) {
+        std::string list;
+        for (const auto& o : cfg.allow_origins)
+            list += (list.empty() ? "" : ", ") + o;
+        log::info("allowed origins (WebSocket, CORS for /api/* and /procpulse-client.js): " + list);
+    }
     std::fprintf(stderr, "procpulse: listening on %s\n", url.c_str());
 
     net::signal_set signals(pool.at(0), SIGINT, SIGTERM);
