@@ -1,6 +1,7 @@
 #include "http/api.hpp"
 #include "protocol/json_text.hpp"
 
+#include "core/process_filter.hpp"
 #include "protocol/messages.hpp"
 #include "protocol/records.hpp"
 
@@ -377,6 +378,11 @@ std::optional<api_response> handle_api(std::string_view method, std::string_view
             params.sort = *v;
         }
         if (auto v = tp.param("order")) params.descending = *v != "asc";
+        if (auto v = tp.param("filter")) {
+            if (auto f = core::parse_filter(*v); auto* e = std::get_if<core::filter_error>(&f))
+                return fail(400, "bad filter: " + e->message);
+            params.filter = *v;
+        }
         auto sel = protocol::select_table(*snap, params);
         json::array list;
         for (const auto* p : sel.rows) {

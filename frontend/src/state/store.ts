@@ -29,6 +29,7 @@ import {
 import { addRecent, alertingPids } from './alerts';
 import { RowChanges } from './changes';
 import { SeriesRing } from './series';
+import { parsedFilter } from './table';
 
 export type Part = 'conn' | 'table' | 'system' | 'watch' | 'view' | 'errors' | 'clock' | 'theme' | 'alerts';
 
@@ -309,6 +310,8 @@ export class Store {
 
   /** Sends the table parameters to the server (the caller debounces typing). */
   pushTableQuery(): void {
+    // A filter that does not parse stays here (the table says why); the server keeps the last good one.
+    if (!parsedFilter(this.filter).ok) return;
     const limit = Math.min(5000, this.hello?.limits.max_process_limit ?? 5000);
     this.client.subscribeTable({
       sort: this.sort,
