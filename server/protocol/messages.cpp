@@ -215,6 +215,7 @@ json::object hello(const server_info& info, const config::limits& lim, std::uint
     o["interval_ms"] = info.interval_ms;
     o["history_ms"] = info.history_ms;
     o["history_persisted"] = info.history_persisted;
+    o["actions_allowed"] = info.actions_allowed;
     o["cpu_count"] = info.cpu_count;
     o["page_size"] = info.page_size;
     o["mem_total"] = info.mem_total;

@@ -257,6 +257,13 @@ std::shared_ptr<http_session::response> http_session::handle(const request& req)
             if (!h.failing) return std::nullopt;
             return h.error;
         };
+    if (ctx_.act)
+        api.act = [this](const http::action_request& r) {
+            return ctx_.act(r, peer_, ctx_.cfg.token.has_value());
+        };
+    api.recent_actions = ctx_.recent_actions;
+    api.content_type = header(req, bhttp::field::content_type);
+    api.action_header_value = header(req, http::action_header);
     if (auto r = http::handle_api(method, target, req.body(), api)) {
         auto res = make(r->status, std::move(r->body), r->content_type, v, ka);
         res->set(bhttp::field::cache_control, "no-store");

@@ -44,6 +44,11 @@ struct server_context {
     bool history_persisted = true;
     /** How history writes fare; empty without a database. */
     std::function<http::store_health()> store_health;
+    /** Carries out and logs a process action (--allow-actions); unset: actions are off. */
+    std::function<http::action_outcome(const http::action_request&, const std::string& peer,
+                                       bool token)>
+        act;
+    decltype(http::api_context::recent_actions) recent_actions;
 };
 
 /** Seconds on the steady clock (for the pending budget's ages). */

@@ -232,6 +232,8 @@ export interface HelloMsg extends Envelope {
   history_ms: number;
   /** False when the server keeps no database: history lives in its memory only. */
   history_persisted: boolean;
+  /** --allow-actions: the server signals and renices processes on request (POST /api/processes/PID/signal, /nice). */
+  actions_allowed: boolean;
   cpu_count: number;
   page_size: number;
   mem_total: number;
