@@ -49,16 +49,18 @@ describe.skipIf(skip !== null)('pages of other origins', () => {
   let foreign: PageServer;
   let a: Child;
   let b: Child;
+  let target: Child;
   const errors: string[] = [];
   let embedPage = '';
 
   beforeAll(async () => {
     a = startChild(`ppA${process.pid % 100000}`);
     b = startChild(`ppB${process.pid % 100000}`);
+    target = startChild(`ppT${process.pid % 100000}`);
     const pages = (path: string): string => (path.startsWith('/embed.html') ? embedPage : CLIENT_EXAMPLE);
     allowed = await servePages(pages);
     foreign = await servePages(pages);
-    server = await startServer(0, ['--allow-origin', allowed.origin, '--allow-embed', allowed.origin]);
+    server = await startServer(0, ['--allow-origin', allowed.origin, '--allow-embed', allowed.origin, '--allow-actions']);
     // The README's example with this server's address and a child's PID (all it says to change).
     embedPage = EMBED_EXAMPLE.replaceAll('http://127.0.0.1:8080/', server.url).replaceAll('1234', String(a.pid));
     browser = await launchBrowser();
@@ -71,6 +73,7 @@ describe.skipIf(skip !== null)('pages of other origins', () => {
     await new Promise((ok) => foreign?.http.close(ok));
     await a?.kill();
     await b?.kill();
+    await target?.kill();
   });
 
   const clientUrl = (o: PageServer): string => `${o.origin}/client.html?server=${server.url.replace(/\/$/, '')}&pids=${a.pid},${b.pid}`;
@@ -130,6 +133,35 @@ describe.skipIf(skip !== null)('pages of other origins', () => {
     const frame = await embedFrame(page);
     await expect.poll(() => frame.url(), { timeout: 10000 }).toMatch(/^chrome-error:/);
     expect(await frame.locator('.embed').count()).toBe(0);
+    await page.close();
+  });
+
+  /** The state letter of /proc/PID/stat (S sleeping, T stopped). */
+  const stateOf = (pid: number): string => (/\) (\S)/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8')) ?? [])[1] ?? '?';
+
+  it('process actions: Signal asks for confirmation, Cancel does nothing, Confirm stops and continues', async () => {
+    const page = await newAppPage(browser, errors);
+    await page.goto(`${server.url}?watch=${target.pid}&view=process&pid=${target.pid}`);
+    const controls = page.locator(`.detail[data-pid="${target.pid}"] .process-actions`);
+    await controls.waitFor({ state: 'visible', timeout: 15000 });
+    await controls.locator('select[name="signal"]').selectOption('STOP');
+    await controls.locator('.send-signal').click();
+    const dialog = controls.locator('dialog.action-dialog');
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    expect(await dialog.locator('.action-question').textContent()).toBe(`Send SIGSTOP to ${target.name} (PID ${target.pid})?`);
+    await shot(page, 'origins-action-confirm');
+    await dialog.locator('.cancel-action').click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    expect(stateOf(target.pid)).toBe('S');
+    await controls.locator('.send-signal').click();
+    await dialog.locator('.confirm-action').click();
+    await expect.poll(() => stateOf(target.pid), { timeout: 5000 }).toBe('T');
+    await expect.poll(() => controls.locator('.action-result').textContent()).toBe(`sent SIGSTOP to PID ${target.pid}`);
+    await controls.locator('select[name="signal"]').selectOption('CONT');
+    await controls.locator('.send-signal').click();
+    await dialog.locator('.confirm-action').click();
+    await expect.poll(() => stateOf(target.pid), { timeout: 5000 }).toBe('S');
+    expect(errors).toEqual([]);
     await page.close();
   });
 });

@@ -489,13 +489,13 @@ std::optional<api_response> handle_api(std::string_view method, std::string_view
         json::value store_error = nullptr;
         if (ctx.store_error)
             if (auto e = ctx.store_error()) store_error = json::string(*e);
-        return reply(
-            200, json::object{{"success", true},
-                              {"system", protocol::system_record(snap->system, snap->at.wall)},
-                              {"history_persisted", ctx.history_persisted},
-                              {"store_error", std::move(store_error)},
-                              {"proc_files", proc_files_json(snap->proc_files)},
-                              {"actions_allowed", static_cast<bool>(ctx.act)}});
+        return reply(200,
+                     json::object{{"success", true},
+                                  {"system", protocol::system_record(snap->system, snap->at.wall)},
+                                  {"history_persisted", ctx.history_persisted},
+                                  {"store_error", std::move(store_error)},
+                                  {"proc_files", proc_files_json(snap->proc_files)},
+                                  {"actions_allowed", static_cast<bool>(ctx.act)}});
     }
     if (path == "/api/system/history") {
         if (auto r = need(get)) return r;
@@ -513,8 +513,7 @@ std::optional<api_response> handle_api(std::string_view method, std::string_view
         if (auto r = need(post, "POST")) return r;
         const bool signal = path.ends_with("/signal");
         std::string_view mid(path);
-        mid = mid.substr(proc_prefix.size(),
-                         mid.size() - proc_prefix.size() - (signal ? 7 : 5));
+        mid = mid.substr(proc_prefix.size(), mid.size() - proc_prefix.size() - (signal ? 7 : 5));
         auto pid = positive_int(mid);
         if (!pid) return fail(400, "PID must be a positive integer");
         if (!ctx.act)
