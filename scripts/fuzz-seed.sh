@@ -94,6 +94,10 @@ for group in re.findall(r'\{((?:\s*"--[^"]*"\s*,?)(?:\s*"[^"]*"\s*,?)*)\}', cfg)
 add("config", "--listen\n[::1]:0\n--interval\n250ms\n--history\n15m\n--retention\n1s:1h,10s:24h\n"
     "--max-subscriptions\n10\n--rate-limit\n5\n--write-timeout=2s\n--full-read-every\n3", "all")
 
+# Filters: every case of the shared filter cases.
+for c in json.loads((shared / "filter_cases.json").read_text())["cases"]:
+    add("filter", c["filter"])
+
 if out.exists():
     shutil.rmtree(out)
 for target, files in sorted(corpus.items()):

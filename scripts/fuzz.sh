@@ -41,6 +41,7 @@ dict_of() {
     client_message | alert_rule | merge_patch) echo json ;;
     api | split_target | history_query) echo http ;;
     config) echo config ;;
+    filter) echo filter ;;
     pid_* | meminfo | stat | vmstat | loadavg | uptime) echo procfs ;;
     esac
 }

@@ -1,5 +1,6 @@
 // run_server: wires the collector, sampler, hub, store, alerts and listener, and shuts them down
 // on a signal.
+#include "actions/process_actions.hpp"
 #include "alerts/alert_service.hpp"
 #include "config/config.hpp"
 #include "core/collector.hpp"
@@ -162,6 +163,7 @@ int run_server(const config::config& cfg) {
     info.page_size = opts.page_size;
     info.mem_total = first.snap->system.mem_total;
     info.history_persisted = db != nullptr;
+    info.actions_allowed = cfg.allow_actions;
     sampler::log_problems(first);
     const auto points = static_cast<std::size_t>(cfg.history.count() / cfg.interval.count());
 
@@ -252,6 +254,21 @@ int run_server(const config::config& cfg) {
         return none;
     };
     ctx.alerts = &alert_svc;
+    actions::action_log action_log;
+    if (db) action_log.load(db->recent_actions(200));
+    if (writer)
+        action_log.persist = [w = writer.get()](double t, const std::string& json) {
+            w->submit_event(store::event_row{t, 0, "action", json});
+        };
+    ctx.recent_actions = [&action_log] { return action_log.recent(); };
+    if (cfg.allow_actions)
+        ctx.act = [&cfg, &action_log](const http::action_request& r, const std::string& peer,
+                                      bool token) {
+            auto done = actions::perform(cfg.proc_root, r);
+            action_log.record({peer, token}, r, done, wall_now());
+            log::info("action by " + peer + (token ? " (token)" : "") + ": " + done.message);
+            return done;
+        };
     ctx.history_persisted = db != nullptr;
     if (writer)
         ctx.store_health = [&writer] {
@@ -309,6 +326,14 @@ int run_server(const config::config& cfg) {
     log::info("procpulse listening on " + url + " (interval " +
               std::to_string(cfg.interval.count()) + " ms, " +
               std::to_string(first.snap->processes.size()) + " processes)");
+    log::info("embed policy: frame-ancestors " + cfg.allow_embed +
+              " (pages of other origins may frame the app only when --allow-embed names them)");
+    if (!cfg.allow_origins.empty()) {
+        std::string list;
+        for (const auto& o : cfg.allow_origins)
+            list += (list.empty() ? "" : ", ") + o;
+        log::info("allowed origins (WebSocket, CORS for /api/* and /procpulse-client.js): " + list);
+    }
     std::fprintf(stderr, "procpulse: listening on %s\n", url.c_str());
 
     net::signal_set signals(pool.at(0), SIGINT, SIGTERM);

@@ -1,6 +1,7 @@
 #include "config/config.hpp"
 
 #include "core/downsample.hpp"
+#include "http/origins.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -53,8 +54,15 @@ Server:
                             IPv6 as [::1]:8080). A non-loopback address requires --token.
   --token TOKEN             require this token: "Authorization: Bearer TOKEN", the cookie set by
                             GET /auth?token=TOKEN, or WebSocket subprotocol "bearer.TOKEN"
-  --allow-origin ORIGIN     also accept WebSocket upgrades from this Origin (repeatable)
-  --allow-embed SOURCES     Content-Security-Policy frame-ancestors for pages (default 'self')
+  --allow-origin ORIGIN     let pages of this origin (http://host:port) use the server: WebSocket
+                            upgrades, CORS for /api/* and /procpulse-client.js (repeatable)
+  --allow-embed ORIGINS     pages that may show the app in an iframe: origins (http://host:port)
+                            or CSP frame-ancestors sources ('self', https://*.example.com),
+                            separated by spaces or commas, repeatable ('self' is always kept
+                            unless 'none'; default 'self')
+  --allow-actions           let clients signal (TERM, KILL, STOP, CONT) and renice processes
+                            through POST /api/processes/PID/signal and /nice (off by default;
+                            a non-loopback address needs --token)
   --static-dir DIR          serve the web app from DIR, e.g. frontend/dist (default: the copy
                             compiled into the binary)
   --threads N               network threads (default 2)
@@ -129,6 +137,8 @@ parse_result parse_args(int argc, const char* const* argv) {
     parse_result r;
     config c;
     using setter = std::function<bool(const std::string&)>;
+    std::string why;         ///< set by a setter that refuses a value: what was wrong with it
+    std::string embed_given; ///< the --allow-embed values so far
     auto size_flag = [](std::size_t& dst) {
         return setter([&dst](const std::string& v) { return parse_size(v, dst) && dst > 0; });
     };
@@ -159,8 +169,23 @@ parse_result parse_args(int argc, const char* const* argv) {
         {"--static-dir", [&](const std::string& v) { return !(c.static_dir = v).empty(); }},
         {"--token", [&](const std::string& v) { return !(c.token = v)->empty(); }},
         {"--allow-origin",
-         [&](const std::string& v) { return c.allow_origins.push_back(v), !v.empty(); }},
-        {"--allow-embed", [&](const std::string& v) { return !(c.allow_embed = v).empty(); }},
+         [&](const std::string& v) {
+             auto o = http::normalize_origin(v);
+             if (!o)
+                 why = "an origin is scheme://host[:port], such as http://127.0.0.1:5173";
+             else
+                 c.allow_origins.push_back(*o);
+             return o.has_value();
+         }},
+        {"--allow-embed",
+         [&](const std::string& v) {
+             // Repeatable: the first replaces the default, later ones add to it.
+             embed_given.append(embed_given.empty() ? "" : " ").append(v);
+             auto p = http::frame_ancestors_sources(embed_given);
+             why = p.error;
+             c.allow_embed = p.sources;
+             return p.error.empty();
+         }},
         {"--db", [&](const std::string& v) { return !(c.db_path = v).empty(); }},
         {"--retention",
          [&](const std::string& v) {
@@ -213,6 +238,7 @@ parse_result parse_args(int argc, const char* const* argv) {
         {"--once", [&] { c.once = true; }},
         {"--watch", [&] { c.watch = true; }},
         {"--no-keep-open", [&] { c.keep_open = false; }},
+        {"--allow-actions", [&] { c.allow_actions = true; }},
         {"--help", [&] { r.help = true; }},
         {"-h", [&] { r.help = true; }},
         {"--version", [&] { r.version = true; }},
@@ -243,12 +269,18 @@ parse_result parse_args(int argc, const char* const* argv) {
             value = argv[++i];
         }
         if (!w->second(value)) {
-            r.error = "invalid value '" + value + "' for " + arg + " (see --help)";
+            r.error = "invalid value '" + value + "' for " + arg + (why.empty() ? "" : ": " + why) +
+                      " (see --help)";
             return r;
         }
     }
     if (c.once && c.watch) {
         r.error = "--once and --watch cannot be combined";
+        return r;
+    }
+    if (c.allow_actions && !is_loopback_host(c.listen_host) && !c.token) {
+        r.error = "refusing --allow-actions on non-loopback address " + c.listen_host +
+                  " without --token (anyone who can reach it could signal processes)";
         return r;
     }
     if (!is_loopback_host(c.listen_host) && !c.token && !c.once && !c.watch) {

@@ -17,8 +17,8 @@ struct limits {
     std::size_t max_connections = 512;        ///< in total
     std::size_t max_connections_per_ip = 64;
     std::size_t max_pending_per_ip = 8; ///< connections still sending their request, per address
-    double messages_per_sec = 20;               ///< client message token bucket: refill rate
-    double message_burst = 40;                  ///< and size
+    double messages_per_sec = 20;       ///< client message token bucket: refill rate
+    double message_burst = 40;          ///< and size
     std::size_t outbox_bytes = 4 * 1024 * 1024; ///< queued bytes before a client counts as lagging
     milliseconds write_timeout{10000};          ///< a write pending longer closes the client
     milliseconds handshake_timeout{10000};
@@ -36,9 +36,11 @@ struct config {
     std::string static_dir;                 ///< built frontend (frontend/dist); empty = embedded
     std::optional<std::string> token;       ///< required for non-loopback listen addresses
     std::vector<std::string> allow_origins; ///< extra Origins allowed to open /ws
-    std::string allow_embed = "'self'";     ///< frame-ancestors for the embed view
-    milliseconds history{60 * 60 * 1000};   ///< in-memory history per process
-    std::string db_path; ///< SQLite file; empty = default path; ":memory:" = none
+    std::string allow_embed = "'self'";     ///< frame-ancestors sources for the app's pages
+    /** POST /api/processes/<pid>/signal and /nice (off by default; off loopback needs a token). */
+    bool allow_actions = false;
+    milliseconds history{60 * 60 * 1000}; ///< in-memory history per process
+    std::string db_path;                  ///< SQLite file; empty = default path; ":memory:" = none
     std::string retention = "1s:1h,10s:24h,1m:7d"; ///< stored history tiers STEP:KEEP
     milliseconds flush_interval{5000};             ///< how often history is written to the database
     std::string alerts_file;                       ///< JSON array of alert rules loaded at start

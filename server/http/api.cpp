@@ -1,6 +1,7 @@
 #include "http/api.hpp"
 #include "protocol/json_text.hpp"
 
+#include "core/process_filter.hpp"
 #include "protocol/messages.hpp"
 #include "protocol/records.hpp"
 
@@ -386,6 +387,11 @@ std::optional<api_response> handle_api(std::string_view method, std::string_view
             params.sort = *v;
         }
         if (auto v = tp.param("order")) params.descending = *v != "asc";
+        if (auto v = tp.param("filter")) {
+            if (auto f = core::parse_filter(*v); auto* e = std::get_if<core::filter_error>(&f))
+                return fail(400, "bad filter: " + e->message);
+            params.filter = *v;
+        }
         auto sel = protocol::select_table(*snap, params);
         json::array list;
         for (const auto* p : sel.rows) {
@@ -492,18 +498,43 @@ std::optional<api_response> handle_api(std::string_view method, std::string_view
         json::value store_error = nullptr;
         if (ctx.store_error)
             if (auto e = ctx.store_error()) store_error = json::string(*e);
-        return reply(
-            200, json::object{{"success", true},
-                              {"system", protocol::system_record(snap->system, snap->at.wall)},
-                              {"history_persisted", ctx.history_persisted},
-                              {"store_error", std::move(store_error)},
-                              {"proc_files", proc_files_json(snap->proc_files)}});
+        return reply(200,
+                     json::object{{"success", true},
+                                  {"system", protocol::system_record(snap->system, snap->at.wall)},
+                                  {"history_persisted", ctx.history_persisted},
+                                  {"store_error", std::move(store_error)},
+                                  {"proc_files", proc_files_json(snap->proc_files)},
+                                  {"actions_allowed", static_cast<bool>(ctx.act)}});
     }
     if (path == "/api/system/history") {
         if (auto r = need(get)) return r;
         return history_response(tp, std::nullopt, ctx);
     }
     const std::string proc_prefix = "/api/processes/";
+    if (path == "/api/actions") {
+        if (auto r = need(get)) return r;
+        return reply(200, json::object{{"success", true},
+                                       {"allowed", static_cast<bool>(ctx.act)},
+                                       {"actions", ctx.recent_actions ? ctx.recent_actions()
+                                                                      : json::array()}});
+    }
+    if (path.rfind(proc_prefix, 0) == 0 && (path.ends_with("/signal") || path.ends_with("/nice"))) {
+        if (auto r = need(post, "POST")) return r;
+        const bool signal = path.ends_with("/signal");
+        std::string_view mid(path);
+        mid = mid.substr(proc_prefix.size(), mid.size() - proc_prefix.size() - (signal ? 7 : 5));
+        auto pid = positive_int(mid);
+        if (!pid) return fail(400, "PID must be a positive integer");
+        if (!ctx.act)
+            return fail(403, "Process actions are off: start procpulse with --allow-actions");
+        if (auto why = action_csrf_problem(ctx.content_type, ctx.action_header_value); !why.empty())
+            return fail(403, "Refused: " + why);
+        auto req = parse_action(signal ? "signal" : "nice", *pid, body);
+        if (auto* why = std::get_if<std::string>(&req)) return fail(400, *why);
+        auto done = ctx.act(std::get<action_request>(req));
+        if (done.status != 200) return fail(done.status, done.message);
+        return reply(200, json::object{{"success", true}, {"message", done.message}});
+    }
     if (path.rfind(proc_prefix, 0) == 0 && path.ends_with("/history")) {
         if (auto r = need(get)) return r;
         std::string_view mid(path);

@@ -5,6 +5,7 @@
  */
 #include "core/history.hpp"
 #include "core/snapshot.hpp"
+#include "http/actions.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -105,6 +106,15 @@ struct api_context {
     bool history_persisted = true;
     /** Why history writes fail now, if they do (shown by /api/system as "store_error"). */
     std::function<std::optional<std::string>()> store_error;
+    /**
+     * Carries out a process action and logs it (--allow-actions); unset: actions are off and
+     * refused with 403. The transport has checked the token and the Origin already.
+     */
+    std::function<action_outcome(const action_request&)> act;
+    /** The recent actions, newest first (GET /api/actions). */
+    std::function<boost::json::array()> recent_actions;
+    /** The request's Content-Type and X-Procpulse-Action headers (the CSRF check of actions). */
+    std::optional<std::string_view> content_type, action_header_value;
 };
 
 /** Handles /api/... and /healthz; nullopt for any other path. */

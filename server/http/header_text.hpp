@@ -1,6 +1,7 @@
 #pragma once
 /** Small pieces of HTTP header parsing shared by the http/ files (pure, no state). */
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace procpulse::http {
@@ -12,6 +13,14 @@ inline std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
         s.remove_suffix(1);
     return s;
+}
+
+/** `s` with ASCII letters in lower case. */
+inline std::string ascii_lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
 }
 
 /** ASCII case-insensitive equality, for header names and tokens. */

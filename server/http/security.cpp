@@ -9,10 +9,7 @@ namespace procpulse::http {
 namespace {
 
 std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
+    return ascii_lower(s);
 }
 
 /** Splits "host:port" / "[v6]:port" / "host"; port 0 when absent. */

@@ -2,6 +2,8 @@
 
 #include "protocol/records.hpp"
 
+#include "core/process_filter.hpp"
+
 #include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
@@ -185,6 +187,9 @@ decode_result decode_client_message(std::string_view text, const config::limits&
         if (s->get_string().size() > 256)
             return bad("\"filter\" is longer than 256 characters", m.id);
         m.table.filter = s->get_string();
+        if (auto f = core::parse_filter(m.table.filter);
+            auto* e = std::get_if<core::filter_error>(&f))
+            return bad("bad filter: " + e->message, m.id);
     }
     if (auto* s = o.if_contains("kernel_threads"); s && !s->is_null()) {
         if (!s->is_bool()) return bad("\"kernel_threads\" must be true or false", m.id);
@@ -214,6 +219,7 @@ json::object hello(const server_info& info, const config::limits& lim, std::uint
         o["store_error"] = *store_error;
     else
         o["store_error"] = nullptr;
+    o["actions_allowed"] = info.actions_allowed;
     o["cpu_count"] = info.cpu_count;
     o["page_size"] = info.page_size;
     o["mem_total"] = info.mem_total;
@@ -289,15 +295,6 @@ json::object table_row(const core::process_sample& p) {
 
 namespace {
 
-bool icontains(std::string_view hay, std::string_view needle) {
-    if (needle.empty()) return true;
-    auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
-        return std::tolower(static_cast<unsigned char>(a)) ==
-               std::tolower(static_cast<unsigned char>(b));
-    });
-    return it != hay.end();
-}
-
 double sort_value(const core::process_sample& p, std::string_view key) {
     if (key == "cpu_percent") return p.cpu_percent.value_or(-1);
     if (key == "rss") return static_cast<double>(p.rss);
@@ -316,21 +313,14 @@ double sort_value(const core::process_sample& p, std::string_view key) {
 
 table_selection select_table(const core::snapshot& snap, const table_params& params) {
     table_selection sel;
-    int filter_pid = 0;
-    const std::string& f = params.filter;
-    bool pid_filter =
-        !f.empty() &&
-        std::from_chars(f.data(), f.data() + f.size(), filter_pid).ptr == f.data() + f.size();
+    // A filter that does not parse matches nothing (decode_client_message refuses it first).
+    auto parsed = core::parse_filter(params.filter);
+    const auto* filter = std::get_if<core::process_filter>(&parsed);
     std::vector<const core::process_sample*> match;
     match.reserve(snap.processes.size());
     for (const auto& p : snap.processes) {
         if (p.kernel_thread && !params.kernel_threads) continue;
-        if (!f.empty()) {
-            bool ok = (pid_filter && p.key.pid == filter_pid) || icontains(p.name, f) ||
-                      (p.cmdline && icontains(*p.cmdline, f)) ||
-                      (p.username && icontains(*p.username, f));
-            if (!ok) continue;
-        }
+        if (!filter || !core::matches(*filter, p)) continue;
         match.push_back(&p);
     }
     sel.total = match.size();

@@ -80,6 +80,7 @@ struct server_info {
     long page_size = 4096;
     std::uint64_t mem_total = 0;
     bool history_persisted = true; ///< false: no database, history lives in memory only
+    bool actions_allowed = false;  ///< --allow-actions: POST /api/processes/<pid>/signal and /nice
 };
 
 /** Starts a server message object with type, seq and epoch. */

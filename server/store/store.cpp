@@ -450,7 +450,17 @@ void store::rollback() noexcept {
 
 std::vector<std::string> store::recent_events(std::size_t limit) {
     std::lock_guard lock(mutex_);
-    stmt s(db_, "SELECT event FROM alert_events ORDER BY id DESC LIMIT ?");
+    stmt s(db_, "SELECT event FROM alert_events WHERE state != 'action' ORDER BY id DESC LIMIT ?");
+    s.bind(1, static_cast<std::int64_t>(limit));
+    std::vector<std::string> out;
+    while (s.step())
+        out.push_back(s.col_text(0));
+    return out;
+}
+
+std::vector<std::string> store::recent_actions(std::size_t limit) {
+    std::lock_guard lock(mutex_);
+    stmt s(db_, "SELECT event FROM alert_events WHERE state = 'action' ORDER BY id DESC LIMIT ?");
     s.bind(1, static_cast<std::int64_t>(limit));
     std::vector<std::string> out;
     while (s.step())

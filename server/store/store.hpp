@@ -78,8 +78,10 @@ public:
                    const std::string& json);
     /** Several events in one transaction (the writer thread's batch). */
     void add_events(const std::vector<event_row>& events);
-    /** The newest events, newest first. */
+    /** The newest alert events, newest first. */
     std::vector<std::string> recent_events(std::size_t limit);
+    /** The newest process actions (events of state "action", rule 0), newest first. */
+    std::vector<std::string> recent_actions(std::size_t limit);
 
     /** Rows of history stored (for benchmarks). */
     std::int64_t history_rows();

@@ -1,6 +1,7 @@
 #include "transport/http_session.hpp"
 #include "protocol/json_text.hpp"
 
+#include "http/origins.hpp"
 #include "http/prometheus.hpp"
 #include "transport/hub.hpp"
 #include "transport/ws_session.hpp"
@@ -78,8 +79,8 @@ std::string json_error(std::string_view text) {
     return procpulse::protocol::to_json(boost::json::object{{"success", false}, {"error", text}});
 }
 
-std::optional<std::string_view> header(const bhttp::request<bhttp::string_body>& req,
-                                       bhttp::field f) {
+template <class Field>
+std::optional<std::string_view> header(const bhttp::request<bhttp::string_body>& req, Field f) {
     auto it = req.find(f);
     if (it == req.end()) return std::nullopt;
     return std::string_view(it->value().data(), it->value().size());
@@ -149,7 +150,29 @@ void http_session::on_read(beast::error_code ec, std::size_t) {
             ->run(std::move(req));
         return;
     }
-    send(handle(req));
+    send(with_cors(req, handle(req)));
+}
+
+http::cors_request http_session::cors_of(const request& req) {
+    std::string_view target(req.target().data(), req.target().size());
+    return {std::string_view(req.method_string().data(), req.method_string().size()),
+            target.substr(0, target.find('?')), header(req, bhttp::field::origin),
+            header(req, bhttp::field::host).value_or(""),
+            header(req, bhttp::field::access_control_request_method)};
+}
+
+std::shared_ptr<http_session::response> http_session::with_cors(const request& req,
+                                                                std::shared_ptr<response> res) {
+    const http::cors_request cr = cors_of(req);
+    if (http::is_preflight(cr)) return res; // answered whole by handle()
+    for (auto& [name, value] : http::cors_headers(cr, ctx_.cfg.allow_origins)) {
+        auto it = res->find(name);
+        if (name == "Vary" && it != res->end())
+            res->set(name, std::string(it->value()) + ", " + value);
+        else
+            res->set(name, value);
+    }
+    return res;
 }
 
 std::shared_ptr<http_session::response> http_session::handle(const request& req) {
@@ -159,6 +182,20 @@ std::shared_ptr<http_session::response> http_session::handle(const request& req)
     std::string_view method(req.method_string().data(), req.method_string().size());
     http::target_parts tp = http::split_target(target);
     const auto& cfg = ctx_.cfg;
+
+    // A CORS preflight carries no credentials: it is answered before the token check.
+    if (const http::cors_request cr = cors_of(req); http::is_preflight(cr)) {
+        auto a = http::preflight(cr, cfg.allow_origins);
+        if (a.status != 204)
+            log::info(peer_ + ": refused a CORS preflight from '" +
+                      std::string(cr.origin.value_or("")) + "' for " + std::string(cr.path));
+        auto res = a.status == 204 ? make(204, "", "text/plain", v, ka)
+                                   : make(a.status, json_error(a.error), "application/json", v, ka);
+        if (a.status == 204) res->erase(bhttp::field::content_type);
+        for (auto& [name, value] : a.headers)
+            res->set(name, value);
+        return res;
+    }
 
     if (tp.path == "/auth" && cfg.token) {
         auto given = tp.param("token");
@@ -220,6 +257,13 @@ std::shared_ptr<http_session::response> http_session::handle(const request& req)
             if (!h.failing) return std::nullopt;
             return h.error;
         };
+    if (ctx_.act)
+        api.act = [this](const http::action_request& r) {
+            return ctx_.act(r, peer_, ctx_.cfg.token.has_value());
+        };
+    api.recent_actions = ctx_.recent_actions;
+    api.content_type = header(req, bhttp::field::content_type);
+    api.action_header_value = header(req, http::action_header);
     if (auto r = http::handle_api(method, target, req.body(), api)) {
         auto res = make(r->status, std::move(r->body), r->content_type, v, ka);
         res->set(bhttp::field::cache_control, "no-store");
@@ -232,6 +276,10 @@ std::shared_ptr<http_session::response> http_session::handle(const request& req)
     http::static_request sreq{method, tp.path,
                               header(req, bhttp::field::accept_encoding).value_or(""),
                               header(req, bhttp::field::if_none_match).value_or("")};
+    if (auto note = http::embed_refusal(
+            tp.path, header(req, "Sec-Fetch-Dest"), header(req, bhttp::field::referer),
+            header(req, bhttp::field::host).value_or(""), cfg.allow_embed))
+        log::info(peer_ + ": " + *note);
     auto f = ctx_.files.serve(sreq);
     if (!f) return make(404, json_error("Not found"), "application/json", v, ka);
     auto res = make(f->status, std::move(f->body), f->content_type, v, ka);

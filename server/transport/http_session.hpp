@@ -2,6 +2,7 @@
 /** One HTTP connection: REST API, static files, /metrics, and the upgrade to WebSocket at /ws. */
 #include "config/config.hpp"
 #include "http/api.hpp"
+#include "http/origins.hpp"
 #include "http/prometheus.hpp"
 #include "http/security.hpp"
 #include "http/static_files.hpp"
@@ -43,6 +44,11 @@ struct server_context {
     bool history_persisted = true;
     /** How history writes fare; empty without a database. */
     std::function<http::store_health()> store_health;
+    /** Carries out and logs a process action (--allow-actions); unset: actions are off. */
+    std::function<http::action_outcome(const http::action_request&, const std::string& peer,
+                                       bool token)>
+        act;
+    decltype(http::api_context::recent_actions) recent_actions;
 };
 
 /** Seconds on the steady clock (for the pending budget's ages). */
@@ -64,6 +70,10 @@ private:
     void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
     void do_close();
     std::shared_ptr<response> handle(const request& req);
+    /** The request as the CORS rules see it. */
+    static http::cors_request cors_of(const request& req);
+    /** Adds the CORS headers (http/origins.hpp) an answer to `req` carries. */
+    std::shared_ptr<response> with_cors(const request& req, std::shared_ptr<response> res);
 
     boost::beast::tcp_stream stream_;
     boost::beast::flat_buffer buffer_;

@@ -333,6 +333,7 @@ function body(type: string, o: Obj, seq: number, epoch: string): ServerMessage |
         history_ms: optNum(o, 'history_ms', p) ?? 0,
         history_persisted: o.history_persisted !== false,
         store_error: typeof o.store_error === 'string' ? o.store_error : null,
+        actions_allowed: o.actions_allowed === true,
         cpu_count: optNum(o, 'cpu_count', p) ?? 0,
         page_size: optNum(o, 'page_size', p) ?? 0,
         mem_total: optNum(o, 'mem_total', p) ?? 0,

@@ -98,12 +98,13 @@ export class ProcpulseApi {
   }
 
   /** One request; the body of a successful reply (`success: true`), or why there is none. */
-  private async call(method: string, path: string, body?: unknown): Promise<ApiResult<Obj>> {
+  private async call(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<ApiResult<Obj>> {
     const f = this.opts.fetch ?? (globalThis as { fetch?: typeof fetch }).fetch;
     if (!f) return { ok: false, status: 0, error: 'no fetch implementation' };
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (this.opts.token) headers.Authorization = `Bearer ${this.opts.token}`;
+    Object.assign(headers, extra);
     let res: Response;
     try {
       res = await f(`${this.base()}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
@@ -207,5 +208,20 @@ export class ProcpulseApi {
   async deleteRule(id: number): Promise<ApiResult<true>> {
     const r = await this.call('DELETE', `/api/alerts/rules/${id}`);
     return r.ok ? { ok: true, value: true } : r;
+  }
+
+  /**
+   * `POST /api/processes/<pid>/signal` (servers started with --allow-actions): the process named by
+   * (pid, start) gets TERM, KILL, STOP or CONT; resolves to the server's sentence of what it did.
+   */
+  async signalProcess(pid: number, start: number, signal: 'TERM' | 'KILL' | 'STOP' | 'CONT'): Promise<ApiResult<string>> {
+    const r = await this.call('POST', `/api/processes/${pid}/signal`, { signal, start }, { 'X-Procpulse-Action': '1' });
+    return r.ok ? { ok: true, value: String(r.value.message ?? '') } : r;
+  }
+
+  /** `POST /api/processes/<pid>/nice`: sets the nice value (-20…19) of the process named by (pid, start). */
+  async reniceProcess(pid: number, start: number, nice: number): Promise<ApiResult<string>> {
+    const r = await this.call('POST', `/api/processes/${pid}/nice`, { nice, start }, { 'X-Procpulse-Action': '1' });
+    return r.ok ? { ok: true, value: String(r.value.message ?? '') } : r;
   }
 }

@@ -234,6 +234,8 @@ export interface HelloMsg extends Envelope {
   history_persisted: boolean;
   /** Why the server's history writes fail now (disk full, database gone), or null. */
   store_error: string | null;
+  /** --allow-actions: the server signals and renices processes on request (POST /api/processes/PID/signal, /nice). */
+  actions_allowed: boolean;
   cpu_count: number;
   page_size: number;
   mem_total: number;

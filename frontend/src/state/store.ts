@@ -33,6 +33,7 @@ import { RowChanges } from './changes';
 import { chooseStep, isLongWindow, joinColumns, LongRange, type ChartColumns } from './longwindow';
 import { SeriesRing } from './series';
 import { mergedName } from '../util/names';
+import { parsedFilter } from './table';
 
 export type Part = 'conn' | 'table' | 'system' | 'watch' | 'view' | 'errors' | 'clock' | 'theme' | 'alerts';
 
@@ -357,6 +358,8 @@ export class Store {
 
   /** Sends the table parameters to the server (the caller debounces typing). */
   pushTableQuery(): void {
+    // A filter that does not parse stays here (the table says why); the server keeps the last good one.
+    if (!parsedFilter(this.filter).ok) return;
     const limit = Math.min(5000, this.hello?.limits.max_process_limit ?? 5000);
     this.client.subscribeTable({
       sort: this.sort,

@@ -3,6 +3,7 @@
  * table parameters), so the table reacts to a click or a key press before the server answers.
  */
 import type { SortKey, SortOrder, TableRow } from '../net/types';
+import { parseFilter, rowMatches, type ParsedFilter } from './filter';
 
 export interface ShownRow {
   row: TableRow;
@@ -12,20 +13,21 @@ export interface ShownRow {
   at?: number;
 }
 
-/** Whether a row matches the filter: a case-insensitive substring of name, cmdline or user, or the exact PID. */
+/** Whether a row matches the filter (state/filter.ts: the server's grammar); a bad filter matches nothing. */
 export function matchesFilter(row: TableRow, filter: string): boolean {
-  return matchesLower(row, filter.trim().toLowerCase());
+  return rowMatches(row, parsedFilter(filter));
 }
 
-/** matchesFilter with the filter already trimmed and lower-cased. */
-function matchesLower(row: TableRow, f: string): boolean {
-  if (!f) return true;
-  if (/^\d+$/.test(f) && row.pid === Number(f)) return true;
-  return (
-    (row.name ?? '').toLowerCase().includes(f) ||
-    (row.cmdline ?? '').toLowerCase().includes(f) ||
-    (row.username ?? '').toLowerCase().includes(f)
-  );
+let lastText: string | null = null;
+let lastParsed: ParsedFilter = { ok: true, terms: [] };
+
+/** The filter parsed, kept while the text stays the same (shownRows runs every frame). */
+export function parsedFilter(text: string): ParsedFilter {
+  if (text !== lastText) {
+    lastText = text;
+    lastParsed = parseFilter(text);
+  }
+  return lastParsed;
 }
 
 const STRING_KEYS = new Set<SortKey>(['name', 'username', 'status']);
@@ -74,9 +76,9 @@ export function shownRows(
   q: TableQuery,
   out: ShownRow[] = [],
 ): ShownRow[] {
-  const f = q.filter.trim().toLowerCase();
+  const f = parsedFilter(q.filter);
   const all = q.kernelThreads;
-  const shown = (r: TableRow): boolean => (all || !r.kernel_thread) && matchesLower(r, f);
+  const shown = (r: TableRow): boolean => (all || !r.kernel_thread) && rowMatches(r, f);
   placed.clear();
   // Keep what is still there, in its place.
   let n = 0;

@@ -4,6 +4,7 @@
  * so and keeps its charts; a process that exited before it was opened shows the history the server
  * kept. "Alert when RSS > …" opens a rule form for this PID, prefilled with 1.2 × the current RSS.
  */
+import { ProcessActions } from './actions';
 import { TimeChart, type ChartSpec } from '../charts/chart';
 import { PROCESS_HISTORY_COLUMNS, type ProcessMetric, type ProcessRecord } from '../net/types';
 import { activeAlerts, quickRule } from '../state/alerts';
@@ -96,6 +97,8 @@ export class ProcessDetail {
   private readonly chartGrid: HTMLElement;
   private readonly picker: ReturnType<typeof windowPicker>;
   private drawnVersion = -1;
+  /** Signal and Renice (only when the server allows actions). */
+  private readonly actions: ProcessActions;
   private drawnWindow = -1;
   private drawnLong = '';
 
@@ -123,11 +126,13 @@ export class ProcessDetail {
       facts.append(h('div.fact', { title }, h('dt', { text: label }), dd));
     }
     this.chartGrid = h('div.chart-grid');
+    this.actions = new ProcessActions(store, pid);
     this.el = h(
       'div.view.detail',
       { 'data-pid': pid },
       h('div.view-head', {}, this.nameEl, h('span.pid', { text: `PID ${pid}` }), this.statusEl, this.exitEl, this.alertEl, this.serverEl, h('div.head-actions', {}, this.quickBtn, this.picker.el, unwatch)),
       this.quickBox,
+      this.actions.el,
       this.historyEl,
       this.cmdEl,
       facts,
@@ -188,6 +193,7 @@ export class ProcessDetail {
     setClass(this.alertEl, 'hidden', !firing.length);
     if (firing.length) this.alertEl.title = `${firing.map((a) => a.rule).join('\n')}\n(click for alerts)`;
     setClass(this.quickBtn, 'hidden', gone);
+    this.actions.update(r, gone);
     if (gone && !this.quickBox.classList.contains('hidden')) setClass(this.quickBox, 'hidden', true);
     setText(this.cmdEl, r?.cmdline || (r?.kernel_thread ? `[${r.name ?? 'kernel thread'}]` : ''));
     this.cmdEl.title = r?.cmdline ?? '';

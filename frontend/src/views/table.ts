@@ -5,8 +5,8 @@
  * keyboard. Rows that disappear stay a few seconds, struck through and marked exited.
  */
 import type { SortKey, SortOrder, TableRow } from '../net/types';
-import type { Store } from '../state/store';
-import { shownRows, sortShown, type ShownRow } from '../state/table';
+import { GHOST_MS, type Store } from '../state/store';
+import { parsedFilter, shownRows, sortShown, type ShownRow } from '../state/table';
 import { formatBytes, formatCount, formatNumber } from '../util/format';
 import { h, setClass, setText } from './dom';
 import { canvasMeasure, TextFitter } from './fit';
@@ -97,6 +97,9 @@ export class ProcessTable {
   private readonly store: Store;
   private readonly cb: TableCallbacks;
   private readonly filterInput: HTMLInputElement;
+  private readonly filterError: HTMLElement;
+  private readonly filterHelp: HTMLElement;
+  private readonly filterHelpButton: HTMLButtonElement;
   private readonly kernelBox: HTMLInputElement;
   private readonly countEl: HTMLElement;
   private readonly viewport: HTMLDivElement;
@@ -135,12 +138,20 @@ export class ProcessTable {
     this.cb = cb;
     this.filterInput = h('input.filter', {
       type: 'search',
-      placeholder: 'Filter by name, command, user or PID   ( / )',
+      placeholder: 'Filter: name, PID, user:root cpu>50 rss>1G   ( / )',
       'aria-label': 'Filter processes',
       spellcheck: 'false',
       autocomplete: 'off',
     });
     this.filterInput.value = store.filter;
+    this.filterError = h('span.filter-error', { role: 'status', 'aria-live': 'polite' });
+    this.filterHelp = filterHelp();
+    this.filterHelpButton = h('button.filter-help-button', { type: 'button', title: 'Filter syntax', 'aria-label': 'Filter syntax', 'aria-expanded': 'false', 'aria-controls': 'filter-help' }, '?');
+    this.filterHelpButton.addEventListener('click', () => this.toggleFilterHelp());
+    this.filterHelp.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') this.toggleFilterHelp(false);
+    });
+    this.showFilterError();
     this.kernelBox = h('input', { type: 'checkbox', 'aria-label': 'Show kernel threads' });
     this.kernelBox.checked = store.kernelThreads;
     this.countEl = h('span.count');
@@ -163,11 +174,12 @@ export class ProcessTable {
     this.el = h(
       'section.table-pane',
       {},
-      h('div.toolbar', {}, this.filterInput, h('label.toggle', { title: 'Kernel threads are hidden by default' }, this.kernelBox, 'Kernel threads'), this.countEl),
+      h('div.toolbar', {}, this.filterInput, this.filterHelpButton, this.filterHelp, this.filterError, h('label.toggle', { title: 'Kernel threads are hidden by default' }, this.kernelBox, 'Kernel threads'), this.countEl),
       this.viewport,
     );
 
     this.filterInput.addEventListener('input', () => {
+      this.showFilterError();
       this.store.setTableQuery({ filter: this.filterInput.value });
       this.cb.query();
     });
@@ -226,6 +238,21 @@ export class ProcessTable {
       this.readWidths(); // layout is up to date in a ResizeObserver callback: reading is free
       this.store.mark('table');
     }).observe(this.viewport);
+  }
+
+  /** Says what is wrong with the filter typed (the same grammar and words as the server's). */
+  private showFilterError(): void {
+    const f = parsedFilter(this.filterInput.value);
+    setText(this.filterError, f.ok ? '' : f.message);
+    if (f.ok) this.filterInput.removeAttribute('aria-invalid');
+    else this.filterInput.setAttribute('aria-invalid', 'true');
+  }
+
+  /** Opens or closes the filter syntax help. */
+  private toggleFilterHelp(open = this.filterHelp.hidden): void {
+    this.filterHelp.hidden = !open;
+    this.filterHelpButton.setAttribute('aria-expanded', String(open));
+    if (!open) this.filterHelpButton.focus();
   }
 
   /** Focuses the filter box (the `/` shortcut). */
@@ -557,4 +584,26 @@ export function countText(shown: number, total: number | undefined, all: number 
   if (all !== undefined && all > shown) return `${shown} of ${all} processes${hidden}`;
   if (total !== undefined && total > shown) return `${shown} of ${total} processes`;
   return `${shown} processes`;
+}
+
+/** The filter syntax help (shared/protocol.md, "Filter syntax"). */
+function filterHelp(): HTMLElement {
+  const rows: [string, string][] = [
+    ['nginx', 'name, command line or user contains "nginx" (or PID 1234 for 1234)'],
+    ['user:root', 'user is root'],
+    ['name:py  cmd:serve.py', 'name / command line contains the text'],
+    ['state:zombie', 'state: running, sleeping, disk-sleep, stopped, zombie, idle…'],
+    ['pid:123  pid>1000', 'PID is 123 / above 1000'],
+    ['cpu>50', 'CPU above 50 % (100 % = one core)'],
+    ['rss>1G  vms>=512M  shared<10M', 'memory in bytes, units K M G T (1024), B or iB optional'],
+    ['mem>5%', 'share of memory'],
+    ['threads>10  faults>100', 'threads, page faults per second'],
+  ];
+  return h(
+    'div.filter-help',
+    { id: 'filter-help', role: 'dialog', 'aria-label': 'Filter syntax', hidden: true, tabindex: -1 },
+    h('p', {}, 'Terms separated by spaces; all must hold. Comparisons: > >= < <= ='),
+    h('dl', {}, ...rows.flatMap(([k, v]) => [h('dt', {}, h('code', {}, k)), h('dd', {}, v)])),
+    h('p', {}, 'Example: ', h('code', {}, 'user:www-data cpu>10 rss>200M')),
+  );
 }

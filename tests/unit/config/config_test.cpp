@@ -109,6 +109,49 @@ BOOST_AUTO_TEST_CASE(bad_flags_give_an_error_text) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(allowed_origins_are_normalized_and_checked_at_start) {
+    auto r =
+        parse({"--allow-origin", "HTTP://127.0.0.1:5173/", "--allow-origin", "https://d.example"});
+    BOOST_TEST_REQUIRE(r.cfg.has_value());
+    BOOST_TEST(r.cfg->allow_origins ==
+                   (std::vector<std::string>{"http://127.0.0.1:5173", "https://d.example"}),
+               boost::test_tools::per_element());
+    r = parse({"--allow-origin", "127.0.0.1:5173"});
+    BOOST_TEST(!r.cfg.has_value());
+    BOOST_TEST(r.error.find("invalid value '127.0.0.1:5173' for --allow-origin: an origin is") ==
+                   0u,
+               r.error);
+}
+
+BOOST_AUTO_TEST_CASE(allow_embed_takes_origins_and_csp_sources_and_names_a_bad_one) {
+    BOOST_TEST(parse({}).cfg->allow_embed == "'self'");
+    auto r =
+        parse({"--allow-embed", "http://127.0.0.1:5173", "--allow-embed", "https://*.example.com"});
+    BOOST_TEST_REQUIRE(r.cfg.has_value());
+    BOOST_TEST(r.cfg->allow_embed == "'self' http://127.0.0.1:5173 https://*.example.com");
+    r = parse({"--allow-embed", "'self' http://a.example"});
+    BOOST_TEST_REQUIRE(r.cfg.has_value());
+    BOOST_TEST(r.cfg->allow_embed == "'self' http://a.example");
+    r = parse({"--allow-embed", "http://a.example;script-src"});
+    BOOST_TEST(!r.cfg.has_value());
+    BOOST_TEST(r.error.find("'http://a.example;script-src' is neither an origin") !=
+                   std::string::npos,
+               r.error);
+}
+
+BOOST_AUTO_TEST_CASE(actions_are_off_by_default_and_need_a_token_off_loopback) {
+    BOOST_TEST(!parse({}).cfg->allow_actions);
+    BOOST_TEST(parse({"--allow-actions"}).cfg->allow_actions);
+    auto r = parse({"--allow-actions", "--listen", "0.0.0.0:8080", "--token", "t"});
+    BOOST_TEST_REQUIRE(r.cfg.has_value());
+    BOOST_TEST(r.cfg->allow_actions);
+    r = parse({"--allow-actions", "--listen", "0.0.0.0:8080"});
+    BOOST_TEST(!r.cfg.has_value());
+    BOOST_TEST(r.error.find("refusing --allow-actions on non-loopback address 0.0.0.0") == 0u,
+               r.error);
+    BOOST_TEST(parse({"--allow-actions", "--listen", "127.0.0.1:0"}).cfg.has_value());
+}
+
 BOOST_AUTO_TEST_CASE(non_loopback_listen_requires_a_token) {
     for (const char* addr : {"0.0.0.0:8080", "192.168.1.5:80", "[::]:8080"}) {
         BOOST_TEST_CONTEXT(addr) {
