@@ -4,6 +4,7 @@
 #include "config/config.hpp"
 #include "core/collector.hpp"
 #include "core/stitch.hpp"
+#include "procfs/fs_usage.hpp"
 #include "sampler/on_demand.hpp"
 #include "sampler/sampler.hpp"
 #include "sampler/users.hpp"
@@ -94,6 +95,7 @@ int run_server(const config::config& cfg) {
     opts.page_size = ::sysconf(_SC_PAGESIZE);
     opts.keep_open = cfg.keep_open;
     opts.full_read_every = cfg.full_read_every;
+    opts.fs_stat = procfs::read_fs_usage;
     const std::uint64_t nofile = nofile_limit();
     opts.fd_budget = cfg.keep_open ? core::fd_budget_for(nofile, cfg.lim.max_connections) : 0;
     log::info("file descriptor limit " + std::to_string(nofile) +

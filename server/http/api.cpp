@@ -235,6 +235,7 @@ void downsample(core::series& s, double step) {
     if (step <= 0 || s.t.empty()) return;
     core::series out;
     out.values.resize(s.values.size());
+    out.per_core.resize(s.per_core.size());
     for (std::size_t i = 0; i < s.t.size(); ++i) {
         bool last_in_bucket =
             i + 1 == s.t.size() || std::floor(s.t[i + 1] / step) != std::floor(s.t[i] / step);
@@ -242,6 +243,8 @@ void downsample(core::series& s, double step) {
         out.t.push_back(s.t[i]);
         for (std::size_t c = 0; c < s.values.size(); ++c)
             out.values[c].push_back(s.values[c][i]);
+        for (std::size_t c = 0; c < s.per_core.size(); ++c)
+            out.per_core[c].push_back(s.per_core[c][i]);
     }
     s = std::move(out);
 }
@@ -288,8 +291,8 @@ api_response history_response(const target_parts& tp, std::optional<int> pid, ap
         if (!ctx.history) return fail(503, "History is not available");
         s = ctx.history(*pid, start, from, to);
         if (!s && !start && ctx.read_now && ctx.read_now(*pid)) // started since the last sweep
-            s = core::series{{}, std::vector<std::vector<std::optional<double>>>(
-                                     core::process_column_count)};
+            s = core::series{
+                {}, std::vector<std::vector<std::optional<double>>>(core::process_column_count)};
         if (!s) return fail(404, "Process not found or inaccessible");
     } else {
         if (!ctx.system_history) return fail(503, "History is not available");

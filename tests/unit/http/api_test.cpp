@@ -317,6 +317,17 @@ BOOST_AUTO_TEST_CASE(system_history) {
     BOOST_TEST(r.at("series").at("t").as_array().size() == 3u);
     BOOST_TEST(r.at("series").as_object().contains("mem_used"));
     BOOST_TEST(!r.as_object().contains("pid"));
+    // Per-core CPU comes as one array per core, aligned with t, and can be picked by name.
+    const auto& cores = r.at("series").at("cpu_percent_per_core").as_array();
+    BOOST_TEST_REQUIRE(cores.size() == 2u);
+    BOOST_TEST(cores[1].as_array().size() == 3u);
+    BOOST_TEST(cores[1].as_array()[0] == json::value(20.8));
+    json::value picked = a.get("/api/system/history?from=0&metrics=cpu_percent_per_core,"
+                               "disk_read_bytes_per_sec&step=1e9");
+    BOOST_TEST(picked.at("series").at("cpu_percent_per_core").as_array()[0].as_array().size() ==
+               1u);
+    BOOST_TEST(picked.at("series").at("disk_read_bytes_per_sec").as_array().size() == 1u);
+    BOOST_TEST(!picked.at("series").as_object().contains("mem_used"));
     a.ctx.system_history = nullptr;
     BOOST_TEST(a.get("/api/system/history", 503) == failure("History is not available"));
 }
