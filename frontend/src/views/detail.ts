@@ -20,6 +20,7 @@ import {
   formatRate,
 } from '../util/format';
 import { h, setClass, setText } from './dom';
+import { ProcessInternals } from './internals';
 import { RuleForm } from './rule-form';
 import { windowPicker } from './window-picker';
 
@@ -87,6 +88,7 @@ export class ProcessDetail {
   private readonly factEls: HTMLElement[] = [];
   private readonly chartGrid: HTMLElement;
   private readonly picker: ReturnType<typeof windowPicker>;
+  private readonly internals: ProcessInternals;
   private drawnVersion = -1;
   private drawnWindow = -1;
 
@@ -113,6 +115,7 @@ export class ProcessDetail {
       facts.append(h('div.fact', { title }, h('dt', { text: label }), dd));
     }
     this.chartGrid = h('div.chart-grid');
+    this.internals = new ProcessInternals(store.api, pid);
     this.el = h(
       'div.view.detail',
       { 'data-pid': pid },
@@ -122,6 +125,7 @@ export class ProcessDetail {
       this.cmdEl,
       facts,
       this.chartGrid,
+      this.internals.el,
     );
     parent.append(this.el);
     for (const def of CHARTS) this.charts.push({ chart: new TimeChart(this.chartGrid, def.spec), def });
@@ -148,6 +152,7 @@ export class ProcessDetail {
     if (!e) return;
     const r = e.record;
     const gone = !!e.exited || !!e.notFound;
+    if (gone) this.internals.stop();
     setText(this.nameEl, r?.name ?? (e.history === 'loaded' ? 'Exited process' : e.notFound ? 'No such process' : '…'));
     setText(this.statusEl, r?.status ?? '');
     setClass(this.statusEl, 'hidden', !r?.status || gone);
@@ -198,6 +203,7 @@ export class ProcessDetail {
 
   destroy(): void {
     for (const { chart } of this.charts) chart.destroy();
+    this.internals.stop();
     this.el.remove();
   }
 }
