@@ -29,7 +29,7 @@ export class ProcessInternals {
     this.state = h('p.internals-state', { role: 'status' });
     this.fdCount = h('dd', { text: '—' });
     this.body = h('tbody');
-    this.fileList = h('ol.open-files', { start: 0 });
+    this.fileList = h('ul.open-files');
     this.files = h(
       'details.open-files-box',
       {},
@@ -101,7 +101,7 @@ export class ProcessInternals {
       this.fileList.replaceChildren(h('li.error', { text: r.status === 404 ? 'no such process' : r.error }));
       return;
     }
-    const items = r.value.fds.map((f) => h('li', { value: f.fd, text: `${f.fd} → ${f.target}` }));
+    const items = r.value.fds.map((f) => h('li', { text: `${f.fd} → ${f.target}` }));
     if (r.value.truncated) items.push(h('li.more', { text: `… ${r.value.total - r.value.fds.length} more (${r.value.total} in all)` }));
     this.fileList.replaceChildren(...items);
   }
