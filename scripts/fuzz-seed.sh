@@ -32,6 +32,9 @@ for f in ["stat", "statm", "status", "io", "cmdline"]:
         add("pid_" + f, p.read_bytes(), p.parent.name)
 for f in ["meminfo", "stat", "vmstat", "loadavg", "uptime"]:
     add(f, (fixtures / f).read_bytes(), "fixture")
+for target, f in [("diskstats", "diskstats"), ("net_dev", "net/dev"),
+                  ("mountinfo", "self/mountinfo")]:
+    add(target, (fixtures / f).read_bytes(), "fixture")
 
 # Client messages: the golden ones and those of the decoder's unit tests.
 for p in sorted((shared / "client").glob("*.json")):

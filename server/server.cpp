@@ -5,6 +5,9 @@
 #include "config/config.hpp"
 #include "core/collector.hpp"
 #include "core/stitch.hpp"
+#include "core/threads.hpp"
+#include "procfs/fs_usage.hpp"
+#include "procfs/pid_task.hpp"
 #include "sampler/on_demand.hpp"
 #include "sampler/sampler.hpp"
 #include "sampler/users.hpp"
@@ -21,6 +24,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <mutex>
 #include <random>
 #include <sys/resource.h>
 #include <thread>
@@ -95,6 +99,7 @@ int run_server(const config::config& cfg) {
     opts.page_size = ::sysconf(_SC_PAGESIZE);
     opts.keep_open = cfg.keep_open;
     opts.full_read_every = cfg.full_read_every;
+    opts.fs_stat = procfs::read_fs_usage;
     const std::uint64_t nofile = nofile_limit();
     opts.fd_budget = cfg.keep_open ? core::fd_budget_for(nofile, cfg.lim.max_connections) : 0;
     log::info("file descriptor limit " + std::to_string(nofile) +
@@ -284,6 +289,34 @@ int run_server(const config::config& cfg) {
     ctx.read_new = [&live, &hub] {
         auto snap = hub.latest_snapshot();
         return snap ? live.read_new(*snap, 4096) : std::vector<core::process_sample>{};
+    };
+    // Threads and open files of one process, read when asked (the detail view polls them).
+    procfs::root proc_dir(cfg.proc_root);
+    std::mutex thread_mutex;
+    core::thread_rates thread_cpu(opts.clk_tck);
+    ctx.threads = [&](int pid) {
+        http::thread_view v;
+        auto tasks = procfs::read_tasks(proc_dir.fd(), pid);
+        v.status = tasks.status;
+        if (tasks.status != procfs::read_status::ok) return v;
+        if (tasks.threads.empty()) {
+            v.status = procfs::read_status::gone;
+            return v;
+        }
+        const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                            std::chrono::steady_clock::now().time_since_epoch())
+                            .count();
+        {
+            std::lock_guard lock(thread_mutex);
+            v.report = thread_cpu.update(pid, tasks.threads, ns, 1000);
+        }
+        auto fds = procfs::read_fds(proc_dir.fd(), pid, 0);
+        v.fd_status = fds.status;
+        v.fd_count = fds.total;
+        return v;
+    };
+    ctx.fds = [&proc_dir](int pid, std::size_t limit) {
+        return procfs::read_fds(proc_dir.fd(), pid, limit);
     };
     ctx.describe = [&hub](int pid, std::optional<std::uint64_t> start)
         -> std::optional<http::api_context::process_info> {

@@ -28,6 +28,8 @@ const WATCHED = 8;
 const TRACE_SECONDS = Number(process.env.PERF_TRACE ?? 0);
 const PROFILE_SECONDS = Number(process.env.PERF_PROFILE ?? 0);
 const SERVER_ARGS = (process.env.PERF_SERVER_ARGS ?? '').split(/\s+/).filter(Boolean);
+/** The view measured: compare (the default) or system (per-core, disk and network charts). */
+const VIEW = process.env.PERF_VIEW ?? 'compare';
 
 interface ProfileNode {
   id: number;
@@ -157,7 +159,7 @@ it.skipIf(skip !== null)(
       await page.addInitScript(INSTRUMENT);
       const watched = population.slice(0, WATCHED - 1).map((p) => p.pid as number);
       watched.push(server.proc.pid as number);
-      await page.goto(`${server.url}?watch=${watched.join(',')}&view=compare`);
+      await page.goto(`${server.url}?watch=${watched.join(',')}&view=${VIEW}`);
       await page.waitForSelector('.conn[data-health="live"]');
       await page.waitForFunction((n) => Object.keys((window as any).procpulse.client.state.table?.rows ?? {}).length >= n, POPULATION, { timeout: 30000 });
       await sleep(3000); // let start-up work settle

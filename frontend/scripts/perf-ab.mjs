@@ -81,7 +81,7 @@ try {
     for (const b of builds) {
       const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
       const watched = [...population.slice(0, 7), b.proc.pid];
-      await page.goto(`${b.url}?watch=${watched.join(',')}&view=compare`);
+      await page.goto(`${b.url}?watch=${watched.join(',')}&view=${process.env.PERF_VIEW ?? 'compare'}`);
       await page.waitForSelector('.conn[data-health="live"]', { timeout: 30000 });
       await sleep(SETTLE_MS);
       const cdp = await page.context().newCDPSession(page);

@@ -26,7 +26,18 @@ function asJson(v: unknown): unknown {
 
 /** History arrives as {t, rss: […], …}; decode keeps `t` and puts metrics under `cols`. */
 function historyAsRaw(h: unknown): unknown {
-  const cols = (c: { t: unknown; cols: Record<string, unknown> }) => ({ t: c.t, ...c.cols });
+  // Per-core CPU decodes to columns core0, core1, …: back to the server's array of arrays.
+  const cols = (c: { t: unknown; cols: Record<string, unknown> }) => {
+    const out: Record<string, unknown> = { t: c.t };
+    const cores: unknown[] = [];
+    for (const [k, v] of Object.entries(c.cols)) {
+      const m = /^core(\d+)$/.exec(k);
+      if (m) cores[Number(m[1])] = v;
+      else out[k] = v;
+    }
+    if (cores.length) out.cpu_percent_per_core = cores;
+    return out;
+  };
   const { processes, system } = h as { processes: Record<string, { t: unknown; cols: Record<string, unknown> }>; system?: { t: unknown; cols: Record<string, unknown> } };
   const out: Record<string, unknown> = { processes: Object.fromEntries(Object.entries(processes).map(([k, c]) => [k, cols(c)])) };
   if (system) out.system = cols(system);

@@ -3,6 +3,7 @@
 #include "core/clock.hpp"
 #include "core/sorted_merge.hpp"
 
+#include "core/devices.hpp"
 #include "core/rates.hpp"
 #include "procfs/loadavg.hpp"
 #include "procfs/meminfo.hpp"
@@ -50,6 +51,13 @@ struct collector::system_prev {
     std::int64_t steady_ns = 0;
     procfs::kernel_stat stat;
     std::optional<procfs::vmstat> vm;
+};
+
+/** Disk and network counters of the previous sweep that read them, and when it read them. */
+struct collector::device_prev {
+    std::optional<std::int64_t> disk_ns, net_ns;
+    std::vector<procfs::disk_stat> disks;
+    std::vector<procfs::net_dev_stat> net;
 };
 
 std::size_t fd_budget_for(std::uint64_t nofile_limit, std::size_t max_connections) {
@@ -381,11 +389,38 @@ void collector::sample_system(const sample_time& at, system_sample& out) {
             out.swap_out_pages_per_sec = counter_rate(pv.pswpout, vm->pswpout, dt);
         }
     }
+    sample_devices(at, out);
     if (ks) {
         if (!sys_prev_) sys_prev_ = std::make_unique<system_prev>();
         sys_prev_->steady_ns = at.steady_ns;
         sys_prev_->stat = std::move(*ks);
         sys_prev_->vm = vm;
+    }
+}
+
+void collector::sample_devices(const sample_time& at, system_sample& out) {
+    if (!dev_prev_) dev_prev_ = std::make_unique<device_prev>();
+    auto& prev = *dev_prev_;
+    auto gap = [&](const std::optional<std::int64_t>& ns) {
+        return ns ? seconds_between(*ns, at.steady_ns) : 0.0;
+    };
+    if (root_.read("diskstats", buf_) == read_status::ok) {
+        auto disks = listed_disks(procfs::parse_diskstats(buf_), max_system_devices);
+        disk_rates(prev.disk_ns ? &prev.disks : nullptr, disks, gap(prev.disk_ns), out);
+        prev.disks = std::move(disks);
+        prev.disk_ns = at.steady_ns;
+    }
+    if (root_.read("net/dev", buf_) == read_status::ok) {
+        auto net = procfs::parse_net_dev(buf_);
+        if (net.size() > max_system_devices) net.resize(max_system_devices);
+        net_rates(prev.net_ns ? &prev.net : nullptr, net, gap(prev.net_ns), out);
+        prev.net = std::move(net);
+        prev.net_ns = at.steady_ns;
+    }
+    if (opts_.fs_stat && root_.read("self/mountinfo", buf_) == read_status::ok) {
+        for (const auto& m :
+             procfs::storage_mounts(procfs::parse_mountinfo(buf_), max_system_devices))
+            if (auto u = opts_.fs_stat(m.mount_point)) out.filesystems.push_back(fs_line(m, *u));
     }
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 #include "core/snapshot.hpp"
+#include "procfs/fs_usage.hpp"
 #include "procfs/root.hpp"
 
 #include <cstdint>
@@ -35,6 +36,12 @@ struct collector_options {
      * (README: "File descriptors"); the default bounds nothing.
      */
     std::size_t fd_budget = std::numeric_limits<std::size_t>::max();
+    /**
+     * statvfs of a mount point, for the file system usage of the system sample (the mounts come
+     * from self/mountinfo under the root). The shell passes procfs::read_fs_usage; tests pass a
+     * table. Empty: no file systems are listed.
+     */
+    std::function<std::optional<procfs::fs_usage>(const std::string& mount_point)> fs_stat;
 };
 
 /**
@@ -119,6 +126,8 @@ private:
     /** Closes every kept file (the current process keeps its directory): EMFILE/ENFILE seen. */
     void release_kept(tracked_process& current);
     void sample_system(const sample_time& at, system_sample& out);
+    /** Disks, network interfaces and file systems of the system sample. */
+    void sample_devices(const sample_time& at, system_sample& out);
     std::shared_ptr<const std::string> user_name(std::uint32_t uid);
 
     procfs::root root_;
@@ -143,6 +152,8 @@ private:
 
     struct system_prev;
     std::unique_ptr<system_prev> sys_prev_;
+    struct device_prev;
+    std::unique_ptr<device_prev> dev_prev_;
 };
 
 } // namespace procpulse::core

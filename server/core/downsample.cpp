@@ -52,7 +52,11 @@ std::vector<std::optional<double>> system_values(const system_sample& s) {
             static_cast<double>(s.swap_used),
             s.load1,
             s.minor_faults_per_sec,
-            s.major_faults_per_sec};
+            s.major_faults_per_sec,
+            s.disk_read_bytes_per_sec,
+            s.disk_write_bytes_per_sec,
+            s.net_rx_bytes_per_sec,
+            s.net_tx_bytes_per_sec};
 }
 
 downsampler::downsampler(std::vector<tier> tiers) : tiers_(std::move(tiers)) {}

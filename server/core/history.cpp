@@ -192,12 +192,23 @@ void history::append(const snapshot& snap) {
     system_.push_back({to_f(s.cpu_percent), static_cast<float>(s.mem_used),
                        static_cast<float>(s.mem_percent), static_cast<float>(s.swap_used),
                        static_cast<float>(s.load1), to_f(s.minor_faults_per_sec),
-                       to_f(s.major_faults_per_sec)});
+                       to_f(s.major_faults_per_sec), to_f(s.disk_read_bytes_per_sec),
+                       to_f(s.disk_write_bytes_per_sec), to_f(s.net_rx_bytes_per_sec),
+                       to_f(s.net_tx_bytes_per_sec)});
+    std::vector<float> cores;
+    cores.reserve(s.cpu_percent_per_core.size());
+    for (const auto& c : s.cpu_percent_per_core)
+        cores.push_back(to_f(c));
+    core_bytes_ += sizeof(cores) + cores.capacity() * sizeof(float);
+    cores_.push_back(std::move(cores));
     // Slide the window. Whole blocks are dropped once all their points are out of it; queries
     // clip to the exact window. A process whose last point left the window is forgotten.
     const std::uint64_t oldest = next_sweep_ > capacity_ ? next_sweep_ - capacity_ : 0;
-    while (times_.size() > capacity_)
+    while (times_.size() > capacity_) {
         times_.pop_front(), system_.pop_front();
+        core_bytes_ -= sizeof(cores_.front()) + cores_.front().capacity() * sizeof(float);
+        cores_.pop_front();
+    }
 
     static const std::array<std::uint32_t, process_column_count> gap = {
         none_u32, none_u32, none_u32, none_u32, none_u32, none_u32, none_u32, none_u32, none_u32};
@@ -335,12 +346,20 @@ series history::system(double from, double to) const {
         s.t.push_back(times_[idx]);
         for (std::size_t c = 0; c < system_column_count; ++c)
             s.values[c].push_back(from_f(system_[idx][c]));
+        const auto& cores = cores_[idx];
+        if (cores.size() > s.per_core.size()) // a core came online: earlier points are gaps
+            s.per_core.resize(cores.size(),
+                              std::vector<std::optional<double>>(s.t.size() - 1, std::nullopt));
+        for (std::size_t c = 0; c < s.per_core.size(); ++c)
+            s.per_core[c].push_back(c < cores.size() ? from_f(cores[c]) : std::nullopt);
     }
     return s;
 }
 
 std::size_t history::count_memory_bytes() const {
     std::size_t n = times_.size() * sizeof(double) + system_.size() * sizeof(system_[0]);
+    for (const auto& c : cores_)
+        n += sizeof(c) + c.capacity() * sizeof(float);
     for (const auto& e : procs_)
         n += track_bytes(*e.t);
     return n;

@@ -27,15 +27,29 @@ inline constexpr const char* process_columns[] = {"rss",
 inline constexpr std::size_t process_column_count = 9;
 
 /** Column names of system history, in the order of system_series::values. */
-inline constexpr const char* system_columns[] = {
-    "cpu_percent",         "mem_used", "mem_percent", "swap_used", "load1", "minor_faults_per_sec",
-    "major_faults_per_sec"};
-inline constexpr std::size_t system_column_count = 7;
+inline constexpr const char* system_columns[] = {"cpu_percent",
+                                                 "mem_used",
+                                                 "mem_percent",
+                                                 "swap_used",
+                                                 "load1",
+                                                 "minor_faults_per_sec",
+                                                 "major_faults_per_sec",
+                                                 "disk_read_bytes_per_sec",
+                                                 "disk_write_bytes_per_sec",
+                                                 "net_rx_bytes_per_sec",
+                                                 "net_tx_bytes_per_sec"};
+inline constexpr std::size_t system_column_count = 11;
+
+/** Name of the per-core CPU column of system history (an array of arrays, one per core). */
+inline constexpr const char* per_core_column = "cpu_percent_per_core";
 
 /** Columns of history: times plus one array per column; nullopt where a value was unavailable. */
 struct series {
     std::vector<double> t;
     std::vector<std::vector<std::optional<double>>> values; // [column][point]
+    /// System history from memory only: CPU percent of each core, [core][point] (empty for
+    /// processes and for the store's tiers, which keep the overall figure only).
+    std::vector<std::vector<std::optional<double>>> per_core;
 };
 
 /**
@@ -93,7 +107,8 @@ public:
     std::size_t process_count() const { return procs_.size(); }
     /** Bytes held by point storage (for the benchmarks and /metrics); kept as a running count. */
     std::size_t memory_bytes() const {
-        return bytes_ + times_.size() * sizeof(double) + system_.size() * sizeof(system_[0]);
+        return bytes_ + times_.size() * sizeof(double) + system_.size() * sizeof(system_[0]) +
+               core_bytes_;
     }
     /** The same figure counted afresh by walking every block (tests check the running count). */
     std::size_t count_memory_bytes() const;
@@ -162,6 +177,8 @@ private:
     std::uint64_t next_sweep_ = 0; // index the next appended sweep gets
     std::deque<double> times_;     // times of sweeps [next_sweep_ - times_.size(), next_sweep_)
     std::deque<std::array<float, system_column_count>> system_;
+    std::deque<std::vector<float>> cores_; // per-core CPU percent of each sweep, beside system_
+    std::size_t core_bytes_ = 0;           // held by cores_
     /// Every process history knows, sorted by key: append walks it in step with the snapshot
     /// (sorted by pid) instead of hashing each process into memory that has gone cold since the
     /// previous sweep.

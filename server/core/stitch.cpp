@@ -10,6 +10,16 @@ namespace {
 
 /** Appends the points of `b` (all later than those of `a`) to `a`. */
 void append(series& a, series&& b) {
+    // Per-core CPU (memory only): points of a part without it are gaps, so columns stay aligned.
+    const std::size_t had = a.t.size(), adds = b.t.size();
+    if (b.per_core.size() > a.per_core.size())
+        a.per_core.resize(b.per_core.size(), std::vector<std::optional<double>>(had));
+    for (std::size_t c = 0; c < a.per_core.size(); ++c) {
+        if (c < b.per_core.size())
+            a.per_core[c].insert(a.per_core[c].end(), b.per_core[c].begin(), b.per_core[c].end());
+        else
+            a.per_core[c].resize(had + adds);
+    }
     a.t.insert(a.t.end(), b.t.begin(), b.t.end());
     for (std::size_t c = 0; c < a.values.size() && c < b.values.size(); ++c)
         a.values[c].insert(a.values[c].end(), std::make_move_iterator(b.values[c].begin()),
@@ -26,9 +36,10 @@ void clip(series& s, double from, double before) {
     if (lo == 0 && hi == s.t.size()) return;
     s.t = std::vector<double>(s.t.begin() + static_cast<std::ptrdiff_t>(lo),
                               s.t.begin() + static_cast<std::ptrdiff_t>(hi));
-    for (auto& col : s.values)
-        col = std::vector<std::optional<double>>(col.begin() + static_cast<std::ptrdiff_t>(lo),
-                                                 col.begin() + static_cast<std::ptrdiff_t>(hi));
+    for (auto* cols : {&s.values, &s.per_core})
+        for (auto& col : *cols)
+            col = std::vector<std::optional<double>>(col.begin() + static_cast<std::ptrdiff_t>(lo),
+                                                     col.begin() + static_cast<std::ptrdiff_t>(hi));
 }
 
 } // namespace

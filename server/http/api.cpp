@@ -236,6 +236,7 @@ void downsample(core::series& s, double step) {
     if (step <= 0 || s.t.empty()) return;
     core::series out;
     out.values.resize(s.values.size());
+    out.per_core.resize(s.per_core.size());
     for (std::size_t i = 0; i < s.t.size(); ++i) {
         bool last_in_bucket =
             i + 1 == s.t.size() || std::floor(s.t[i + 1] / step) != std::floor(s.t[i] / step);
@@ -243,6 +244,8 @@ void downsample(core::series& s, double step) {
         out.t.push_back(s.t[i]);
         for (std::size_t c = 0; c < s.values.size(); ++c)
             out.values[c].push_back(s.values[c][i]);
+        for (std::size_t c = 0; c < s.per_core.size(); ++c)
+            out.per_core[c].push_back(s.per_core[c][i]);
     }
     s = std::move(out);
 }
@@ -289,8 +292,8 @@ api_response history_response(const target_parts& tp, std::optional<int> pid, ap
         if (!ctx.history) return fail(503, "History is not available");
         s = ctx.history(*pid, start, from, to);
         if (!s && !start && ctx.read_now && ctx.read_now(*pid)) // started since the last sweep
-            s = core::series{{}, std::vector<std::vector<std::optional<double>>>(
-                                     core::process_column_count)};
+            s = core::series{
+                {}, std::vector<std::vector<std::optional<double>>>(core::process_column_count)};
         if (!s) return fail(404, "Process not found or inaccessible");
     } else {
         if (!ctx.system_history) return fail(503, "History is not available");
@@ -317,6 +320,66 @@ api_response history_response(const target_parts& tp, std::optional<int> pid, ap
             }
     }
     return reply(200, o);
+}
+
+/** A read of /proc/<pid>/task or fd that failed: "no such process", "permission denied". */
+api_response proc_read_failure(procfs::read_status st, int pid, const char* what) {
+    if (st == procfs::read_status::gone) return fail(404, "no such process");
+    if (st == procfs::read_status::forbidden) return fail(403, "permission denied");
+    return fail(500, "could not read /proc/" + std::to_string(pid) + "/" + what + " (" +
+                         procfs::to_string(st) + ")");
+}
+
+api_response threads_response(int pid, api_context& ctx) {
+    if (!ctx.threads) return fail(503, "Threads are not available");
+    thread_view v = ctx.threads(pid);
+    if (v.status != procfs::read_status::ok) return proc_read_failure(v.status, pid, "task");
+    json::array threads;
+    for (const auto& t : v.report.threads)
+        threads.push_back(json::object{
+            {"tid", t.tid},
+            {"name", t.name},
+            {"status", t.status},
+            {"cpu_percent",
+             t.cpu_percent ? json::value(protocol::round_to(*t.cpu_percent, 1)) : nullptr},
+            {"cpu_user", protocol::round_to(t.cpu_user, 2)},
+            {"cpu_system", protocol::round_to(t.cpu_system, 2)}});
+    json::object o{{"success", true},
+                   {"pid", pid},
+                   {"start", v.report.key.start_ticks},
+                   {"count", v.report.count},
+                   {"threads", std::move(threads)},
+                   {"interval", v.report.gap_seconds
+                                    ? json::value(protocol::round_to(*v.report.gap_seconds, 3))
+                                    : nullptr}};
+    if (v.fd_status == procfs::read_status::ok) {
+        o["fd_count"] = v.fd_count;
+    } else {
+        o["fd_count"] = nullptr;
+        o["fd_error"] =
+            v.fd_status == procfs::read_status::forbidden ? "permission denied" : "unavailable";
+    }
+    return reply(200, o);
+}
+
+api_response fds_response(int pid, const target_parts& tp, api_context& ctx) {
+    if (!ctx.fds) return fail(503, "Open files are not available");
+    std::size_t limit = 1000;
+    if (auto v = tp.param("limit")) {
+        auto n = positive_int(*v);
+        if (!n || *n > 10000) return fail(400, "limit must be an integer from 1 to 10000");
+        limit = static_cast<std::size_t>(*n);
+    }
+    procfs::fd_list l = ctx.fds(pid, limit);
+    if (l.status != procfs::read_status::ok) return proc_read_failure(l.status, pid, "fd");
+    json::array files;
+    for (const auto& f : l.files)
+        files.push_back(json::object{{"fd", f.fd}, {"target", f.target}});
+    return reply(200, json::object{{"success", true},
+                                   {"pid", pid},
+                                   {"total", l.total},
+                                   {"truncated", l.files.size() < l.total},
+                                   {"fds", std::move(files)}});
 }
 
 } // namespace
@@ -542,6 +605,16 @@ std::optional<api_response> handle_api(std::string_view method, std::string_view
         auto pid = positive_int(mid);
         if (!pid) return fail(400, "PID must be a positive integer");
         return history_response(tp, pid, ctx);
+    }
+    for (const char* tail : {"/threads", "/fds"}) {
+        if (path.rfind(proc_prefix, 0) != 0 || !path.ends_with(tail)) continue;
+        if (auto r = need(get)) return r;
+        std::string_view mid(path);
+        mid = mid.substr(proc_prefix.size(),
+                         mid.size() - proc_prefix.size() - std::char_traits<char>::length(tail));
+        auto pid = positive_int(mid);
+        if (!pid) return fail(400, "PID must be a positive integer");
+        return tail[1] == 't' ? threads_response(*pid, ctx) : fds_response(*pid, tp, ctx);
     }
     if (path == "/api/alerts" || path.rfind("/api/alerts/", 0) == 0) {
         if (!ctx.alerts) return fail(503, "Alerts are not available");

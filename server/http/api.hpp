@@ -6,6 +6,8 @@
 #include "core/history.hpp"
 #include "core/snapshot.hpp"
 #include "http/actions.hpp"
+#include "core/threads.hpp"
+#include "procfs/pid_task.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -74,6 +76,14 @@ struct api_response {
     std::string allow; ///< for 405: the methods the resource answers (the Allow header)
 };
 
+/** What /api/processes/<pid>/threads shows. */
+struct thread_view {
+    procfs::read_status status = procfs::read_status::ok; ///< of the task directory
+    core::thread_report report;
+    procfs::read_status fd_status = procfs::read_status::ok; ///< of the fd directory
+    std::size_t fd_count = 0;                                ///< when fd_status is ok
+};
+
 /** What the API reads. */
 struct api_context {
     core::snapshot_ptr latest; ///< null before the first sample
@@ -115,6 +125,12 @@ struct api_context {
     std::function<boost::json::array()> recent_actions;
     /** The request's Content-Type and X-Procpulse-Action headers (the CSRF check of actions). */
     std::optional<std::string_view> content_type, action_header_value;
+     * GET /api/processes/<pid>/threads: the threads read now, CPU % since the previous call for
+     * the same process, and the count of open descriptors. Unset: 503.
+     */
+    std::function<thread_view(int pid)> threads;
+    /** GET /api/processes/<pid>/fds: the first `limit` open descriptors and the total. */
+    std::function<procfs::fd_list(int pid, std::size_t limit)> fds;
 };
 
 /** Handles /api/... and /healthz; nullopt for any other path. */

@@ -69,19 +69,25 @@ private:
     std::string_view text_;
 };
 
-/** Splits "Key:   value rest\n" lines; calls f(key, value_text) for each line. */
-template <class F> void for_each_key_line(std::string_view text, F&& f) {
+/** Calls f(line) for each line of a text, without its '\n' (the last may lack one). */
+template <class F> void for_each_line(std::string_view text, F&& f) {
     while (!text.empty()) {
         std::size_t nl = text.find('\n');
-        std::string_view line = text.substr(0, nl);
+        f(text.substr(0, nl));
         text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    }
+}
+
+/** Splits "Key:   value rest\n" lines; calls f(key, value_text) for each line. */
+template <class F> void for_each_key_line(std::string_view text, F&& f) {
+    for_each_line(text, [&](std::string_view line) {
         std::size_t colon = line.find(':');
-        if (colon == std::string_view::npos) continue;
+        if (colon == std::string_view::npos) return;
         std::string_view value = line.substr(colon + 1);
         while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
             value.remove_prefix(1);
         f(line.substr(0, colon), value);
-    }
+    });
 }
 
 /** Leading unsigned integer of a value text ("1234 kB" -> 1234). */

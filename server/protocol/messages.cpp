@@ -264,6 +264,17 @@ json::object series_json(const core::series& s, const char* const* names, std::s
         }
         o[names[c]] = std::move(col);
     }
+    if (!s.per_core.empty()) {
+        json::array cores;
+        for (const auto& core : s.per_core) {
+            json::array col;
+            col.reserve(core.size());
+            for (const auto& v : core)
+                col.push_back(v ? json::value(round_to(*v, 1)) : json::value(nullptr));
+            cores.push_back(std::move(col));
+        }
+        o[core::per_core_column] = std::move(cores);
+    }
     return o;
 }
 

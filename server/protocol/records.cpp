@@ -141,6 +141,38 @@ json::object system_record(const core::system_sample& s, double timestamp) {
     o["minor_faults_per_sec"] = opt(s.minor_faults_per_sec, 1);
     o["major_faults_per_sec"] = opt(s.major_faults_per_sec, 1);
     o["ctx_switches_per_sec"] = opt(s.ctx_switches_per_sec, 1);
+    // Devices are objects keyed by name, so that a delta patches the one that changed.
+    json::object disks;
+    for (const auto& d : s.disks)
+        disks[d.name] = json::object{{"read_bytes_per_sec", opt(d.read_bytes_per_sec, 0)},
+                                     {"write_bytes_per_sec", opt(d.write_bytes_per_sec, 0)},
+                                     {"reads_per_sec", opt(d.reads_per_sec, 1)},
+                                     {"writes_per_sec", opt(d.writes_per_sec, 1)},
+                                     {"busy_percent", opt(d.busy_percent, 1)}};
+    o["disks"] = std::move(disks);
+    json::object net;
+    for (const auto& n : s.net)
+        net[n.name] = json::object{{"rx_bytes_per_sec", opt(n.rx_bytes_per_sec, 0)},
+                                   {"tx_bytes_per_sec", opt(n.tx_bytes_per_sec, 0)},
+                                   {"rx_packets_per_sec", opt(n.rx_packets_per_sec, 1)},
+                                   {"tx_packets_per_sec", opt(n.tx_packets_per_sec, 1)},
+                                   {"rx_errors", n.rx_errors},
+                                   {"tx_errors", n.tx_errors},
+                                   {"rx_drops", n.rx_drops},
+                                   {"tx_drops", n.tx_drops}};
+    o["net"] = std::move(net);
+    json::object fs;
+    for (const auto& f : s.filesystems)
+        fs[f.mount_point] = json::object{
+            {"device", f.device}, {"type", f.fs_type},        {"size", f.size},
+            {"used", f.used},     {"available", f.available}, {"percent", round_to(f.percent, 1)}};
+    o["filesystems"] = std::move(fs);
+    json::object io;
+    io["disk_read_bytes_per_sec"] = opt(s.disk_read_bytes_per_sec, 0);
+    io["disk_write_bytes_per_sec"] = opt(s.disk_write_bytes_per_sec, 0);
+    io["net_rx_bytes_per_sec"] = opt(s.net_rx_bytes_per_sec, 0);
+    io["net_tx_bytes_per_sec"] = opt(s.net_tx_bytes_per_sec, 0);
+    o["io"] = std::move(io);
     return o;
 }
 

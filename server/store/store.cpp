@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -216,6 +217,17 @@ void store::open_writable(bool create) {
     exec(("CREATE TABLE IF NOT EXISTS sys_history(step INTEGER NOT NULL, t REAL NOT NULL" +
           sys_cols() + ", PRIMARY KEY(step, t)) WITHOUT ROWID")
              .c_str());
+    // A database made before a system column existed (disk and network totals) gets it, null
+    // for the points stored before.
+    std::set<std::string> have;
+    {
+        stmt info(db_, "PRAGMA table_info(sys_history)");
+        while (info.step())
+            have.insert(info.col_text(1));
+    }
+    for (const char* c : core::system_columns)
+        if (!have.count(c))
+            exec(("ALTER TABLE sys_history ADD COLUMN " + std::string(c) + " REAL").c_str());
     exec("CREATE TABLE IF NOT EXISTS alert_rules(id INTEGER PRIMARY KEY, rule TEXT NOT NULL)");
     exec("CREATE TABLE IF NOT EXISTS alert_events(id INTEGER PRIMARY KEY AUTOINCREMENT, t REAL NOT "
          "NULL, "

@@ -250,6 +250,8 @@ std::shared_ptr<http_session::response> http_session::handle(const request& req)
         ctx_.describe};
     api.read_now = ctx_.read_now;
     api.read_new = ctx_.read_new;
+    api.threads = ctx_.threads;
+    api.fds = ctx_.fds;
     api.history_persisted = ctx_.history_persisted;
     if (ctx_.store_health)
         api.store_error = [f = ctx_.store_health]() -> std::optional<std::string> {

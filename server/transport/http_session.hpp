@@ -41,6 +41,8 @@ struct server_context {
     decltype(http::api_context::describe) describe;
     decltype(http::api_context::read_now) read_now;
     decltype(http::api_context::read_new) read_new;
+    decltype(http::api_context::threads) threads;
+    decltype(http::api_context::fds) fds;
     bool history_persisted = true;
     /** How history writes fare; empty without a database. */
     std::function<http::store_health()> store_health;

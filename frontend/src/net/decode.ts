@@ -24,6 +24,7 @@ import type {
   ServerMessage,
   SnapshotMsg,
 } from './types';
+import { MAX_CORES } from './types';
 
 export type Decoded =
   | { ok: true; msg: ServerMessage }
@@ -80,10 +81,17 @@ function pidList(o: Obj, key: string, path: string): number[] {
 
 // ---- record schemas ---------------------------------------------------------------------------
 
-/** n: number, s: string, b: boolean, sa: string[], na: (number|null)[], or a nested schema. */
-type Kind = 'n' | 's' | 'b' | 'sa' | 'na' | Schema;
+/**
+ * n: number, s: string, b: boolean, sa: string[], na: (number|null)[], a nested schema, or a map of
+ * records keyed by any name (devices, interfaces, mount points).
+ */
+type Kind = 'n' | 's' | 'b' | 'sa' | 'na' | Schema | MapOf;
 interface Schema {
   [member: string]: Kind;
+}
+/** An object whose every member is a record of `of` (or null: removed by a patch). */
+class MapOf {
+  constructor(readonly of: Schema) {}
 }
 
 const PROCESS: Schema = {
@@ -104,6 +112,13 @@ const SYSTEM: Schema = {
   load: 'na', uptime: 'n', boot_time: 'n', process_count: 'n', thread_count: 'n',
   procs_running: 'n', procs_blocked: 'n', minor_faults_per_sec: 'n', major_faults_per_sec: 'n',
   ctx_switches_per_sec: 'n',
+  disks: new MapOf({ read_bytes_per_sec: 'n', write_bytes_per_sec: 'n', reads_per_sec: 'n', writes_per_sec: 'n', busy_percent: 'n' }),
+  net: new MapOf({
+    rx_bytes_per_sec: 'n', tx_bytes_per_sec: 'n', rx_packets_per_sec: 'n', tx_packets_per_sec: 'n',
+    rx_errors: 'n', tx_errors: 'n', rx_drops: 'n', tx_drops: 'n',
+  }),
+  filesystems: new MapOf({ device: 's', type: 's', size: 'n', used: 'n', available: 'n', percent: 'n' }),
+  io: { disk_read_bytes_per_sec: 'n', disk_write_bytes_per_sec: 'n', net_rx_bytes_per_sec: 'n', net_tx_bytes_per_sec: 'n' },
 };
 
 const ROW: Schema = {
@@ -129,7 +144,7 @@ function at(path: string, key: string | undefined): string {
   return key === undefined ? path : `${path}.${key}`;
 }
 
-type Scalar = Exclude<Kind, Schema>;
+type Scalar = Exclude<Kind, Schema | MapOf>;
 
 const EXPECTED: Record<Scalar, string> = {
   n: 'expected a number',
@@ -181,7 +196,7 @@ function record(v: unknown, schema: Schema, path: string, key?: string): Obj {
     if (x === null) continue;
     if (typeof kind === 'string') {
       if (!valid(x, kind)) fail(`${at(path, key)}.${k}`, EXPECTED[kind]);
-    } else if (record(x, kind, at(path, key), k) !== x) clean = false;
+    } else if (nested(x, kind, at(path, key), k) !== x) clean = false;
   }
   if (clean) return v;
   const out: Obj = {};
@@ -189,9 +204,29 @@ function record(v: unknown, schema: Schema, path: string, key?: string): Obj {
     const kind = schema[k];
     if (kind === undefined) continue;
     const x = v[k];
-    out[k] = x === null || typeof kind === 'string' ? x : record(x, kind, at(path, key), k);
+    out[k] = x === null || typeof kind === 'string' ? x : nested(x, kind, at(path, key), k);
   }
   return out;
+}
+
+/** A nested record, or a map of them (returned as is when nothing in it needed a copy). */
+function nested(x: unknown, kind: Schema | MapOf, path: string, key: string): Obj {
+  if (!(kind instanceof MapOf)) return record(x, kind, path, key);
+  if (!isObj(x)) fail(at(path, key), 'expected an object');
+  let out: Obj | null = null;
+  for (const name in x) {
+    const rec = x[name];
+    const checked = rec === null ? null : record(rec, kind.of, at(path, key), name);
+    if (out === null && checked !== rec) {
+      out = {};
+      for (const n in x) {
+        if (n === name) break;
+        out[n] = x[n];
+      }
+    }
+    if (out !== null) out[name] = checked;
+  }
+  return out ?? x;
 }
 
 /** Whether `key` is a decimal PID: one or more ASCII digits. */
@@ -288,17 +323,32 @@ function columns(v: unknown, path: string): HistoryColumns {
     if (key === 't') continue;
     const col = v[key];
     if (!Array.isArray(col)) continue; // unknown non-column members are ignored
-    if (col.length !== n) fail(`${path}.${key}`, `has ${col.length} values for ${n} times`);
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const x = col[i];
-      if (x === null) out[i] = NaN;
-      else if (typeof x === 'number') out[i] = x;
-      else fail(`${path}.${key}[${i}]`, 'expected a number or null');
+    if (key === 'cpu_percent_per_core') {
+      // One array per core: columns core0, core1, …
+      const cores = Math.min(col.length, MAX_CORES);
+      for (let c = 0; c < cores; c++) {
+        const one: unknown = col[c];
+        if (!Array.isArray(one)) fail(`${path}.${key}[${c}]`, 'expected an array');
+        cols[`core${c}`] = numbers(one, n, `${path}.${key}[${c}]`);
+      }
+      continue;
     }
-    cols[key] = out;
+    cols[key] = numbers(col, n, `${path}.${key}`);
   }
   return { t: ts, cols };
+}
+
+/** A column of numbers (null: NaN) that must have one value per time. */
+function numbers(col: unknown[], n: number, path: string): Float64Array {
+  if (col.length !== n) fail(path, `has ${col.length} values for ${n} times`);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = col[i];
+    if (x === null) out[i] = NaN;
+    else if (typeof x === 'number') out[i] = x;
+    else fail(`${path}[${i}]`, 'expected a number or null');
+  }
+  return out;
 }
 
 function history(v: unknown, path: string): HistoryBlock {

@@ -84,6 +84,34 @@ function fromChecked<T>(c: Checked<T>): ApiResult<T> {
   return c.ok ? c : { ok: false, status: 200, error: `unexpected reply: ${c.error}` };
 }
 
+/** One thread of GET /api/processes/<pid>/threads. */
+export interface ThreadInfo {
+  tid: number;
+  name: string;
+  status: string;
+  /** Since the previous request for this process (null on the first). */
+  cpu_percent: number | null;
+  cpu_user: number;
+  cpu_system: number;
+}
+
+export interface ProcessThreads {
+  pid: number;
+  count: number;
+  threads: ThreadInfo[];
+  /** Open file descriptors; null when they cannot be counted (fd_error says why). */
+  fd_count: number | null;
+  fd_error?: string;
+}
+
+export interface ProcessFds {
+  total: number;
+  truncated: boolean;
+  fds: { fd: number; target: string }[];
+}
+
+const num = (v: unknown, d = 0): number => (typeof v === 'number' ? v : d);
+
 export class ProcpulseApi {
   private readonly opts: ApiOptions;
 
@@ -171,6 +199,40 @@ export class ProcpulseApi {
   async watchRemove(pid: number): Promise<ApiResult<true>> {
     const r = await this.call('POST', '/api/processes/monitor/remove', { pid });
     return r.ok ? { ok: true, value: true } : r;
+  }
+
+  /** The threads of a process now and its open descriptor count ("permission denied", "no such process"). */
+  async threads(pid: number): Promise<ApiResult<ProcessThreads>> {
+    const r = await this.call('GET', `/api/processes/${pid}/threads`);
+    if (!r.ok) return r;
+    const v = r.value;
+    const list = Array.isArray(v.threads) ? (v.threads as Obj[]) : [];
+    const threads = list.map((t) => ({
+      tid: num(t.tid),
+      name: typeof t.name === 'string' ? t.name : '',
+      status: typeof t.status === 'string' ? t.status : '',
+      cpu_percent: typeof t.cpu_percent === 'number' ? t.cpu_percent : null,
+      cpu_user: num(t.cpu_user),
+      cpu_system: num(t.cpu_system),
+    }));
+    const out: ProcessThreads = { pid, count: num(v.count, threads.length), threads, fd_count: typeof v.fd_count === 'number' ? v.fd_count : null };
+    if (typeof v.fd_error === 'string') out.fd_error = v.fd_error;
+    return { ok: true, value: out };
+  }
+
+  /** The open descriptors of a process (readlink targets, the first `limit`) and their total. */
+  async fds(pid: number, limit = 1000): Promise<ApiResult<ProcessFds>> {
+    const r = await this.call('GET', `/api/processes/${pid}/fds?limit=${limit}`);
+    if (!r.ok) return r;
+    const list = Array.isArray(r.value.fds) ? (r.value.fds as Obj[]) : [];
+    return {
+      ok: true,
+      value: {
+        total: num(r.value.total, list.length),
+        truncated: r.value.truncated === true,
+        fds: list.map((f) => ({ fd: num(f.fd), target: typeof f.target === 'string' ? f.target : '' })),
+      },
+    };
   }
 
   async alerts(): Promise<ApiResult<AlertOverview>> {

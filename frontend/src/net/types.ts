@@ -75,6 +75,45 @@ export interface SystemCpu {
   per_core?: (number | null)[];
 }
 
+/** One block device of /proc/diskstats (rates over the gap between two sweeps). */
+export interface SystemDisk {
+  read_bytes_per_sec?: number;
+  write_bytes_per_sec?: number;
+  reads_per_sec?: number;
+  writes_per_sec?: number;
+  busy_percent?: number;
+}
+
+/** One network interface of /proc/net/dev. */
+export interface SystemNet {
+  rx_bytes_per_sec?: number;
+  tx_bytes_per_sec?: number;
+  rx_packets_per_sec?: number;
+  tx_packets_per_sec?: number;
+  rx_errors?: number;
+  tx_errors?: number;
+  rx_drops?: number;
+  tx_drops?: number;
+}
+
+/** Usage of one mounted file system (statvfs). */
+export interface SystemFs {
+  device?: string;
+  type?: string;
+  size?: number;
+  used?: number;
+  available?: number;
+  percent?: number;
+}
+
+/** Disk and network totals (whole disks; interfaces other than lo). */
+export interface SystemIo {
+  disk_read_bytes_per_sec?: number;
+  disk_write_bytes_per_sec?: number;
+  net_rx_bytes_per_sec?: number;
+  net_tx_bytes_per_sec?: number;
+}
+
 export interface SystemRecord {
   timestamp?: number;
   memory?: SystemMemory;
@@ -90,6 +129,11 @@ export interface SystemRecord {
   minor_faults_per_sec?: number;
   major_faults_per_sec?: number;
   ctx_switches_per_sec?: number;
+  /** Keyed by device, interface and mount point; a delta sets a vanished one to null. */
+  disks?: Record<string, SystemDisk | null>;
+  net?: Record<string, SystemNet | null>;
+  filesystems?: Record<string, SystemFs | null>;
+  io?: SystemIo;
 }
 
 /** A compact row of the live process table. */
@@ -207,8 +251,28 @@ export const SYSTEM_HISTORY_COLUMNS = [
   'load1',
   'minor_faults_per_sec',
   'major_faults_per_sec',
+  'disk_read_bytes_per_sec',
+  'disk_write_bytes_per_sec',
+  'net_rx_bytes_per_sec',
+  'net_tx_bytes_per_sec',
 ] as const;
 export type SystemMetric = (typeof SYSTEM_HISTORY_COLUMNS)[number];
+
+/** Most cores whose CPU history the client keeps (the server bounds device lists at 64 too). */
+export const MAX_CORES = 64;
+/**
+ * A per-core CPU column of system history: `core0`, `core1`, … (the server's
+ * `cpu_percent_per_core` array of arrays, one column per core once decoded).
+ */
+export type CoreColumn = `core${number}`;
+export type SystemColumn = SystemMetric | CoreColumn;
+
+/** The per-core column names for `n` cores (at most MAX_CORES). */
+export function coreColumns(n: number): CoreColumn[] {
+  const out: CoreColumn[] = [];
+  for (let i = 0; i < Math.min(n, MAX_CORES); i++) out.push(`core${i}`);
+  return out;
+}
 
 export interface Limits {
   max_message_bytes?: number;

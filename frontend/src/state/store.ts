@@ -24,7 +24,9 @@ import {
   type SnapshotMsg,
   type SortKey,
   type SortOrder,
+  type SystemColumn,
   type SystemMetric,
+  coreColumns,
   type SystemRecord,
   type TableRow,
 } from '../net/types';
@@ -114,7 +116,7 @@ export class Store {
   /** The server's clock minus ours (seconds), from the last hello: ranges asked of it use its time. */
   clockSkew = 0;
   readonly watched = new Map<number, WatchEntry>();
-  system: SeriesRing<SystemMetric> | null = null;
+  system: SeriesRing<SystemColumn> | null = null;
   systemVersion = 0;
   readonly ghosts = new Map<string, Ghost>();
   /**
@@ -747,7 +749,10 @@ export class Store {
     }
     const sys = this.client.state.system;
     if (m.history.system || m.state.system) {
-      if (!this.system) this.system = new SeriesRing(SYSTEM_HISTORY_COLUMNS, this.capacity());
+      if (!this.system) {
+        const cores = sys?.cpu?.per_core?.length ?? sys?.cpu?.count ?? 0;
+        this.system = new SeriesRing<SystemColumn>([...SYSTEM_HISTORY_COLUMNS, ...coreColumns(cores)], this.capacity());
+      }
       if (m.history.system) this.system.pushColumns(m.history.system.t, m.history.system.cols);
       if (sys) this.pushSystem(m.time, sys);
       this.systemVersion++;
@@ -846,8 +851,9 @@ export function displayName(e: WatchEntry | undefined): string | undefined {
 }
 
 /** Maps a system record to the system history columns. */
-export function systemValue(s: SystemRecord, k: SystemMetric): number | undefined {
-  switch (k) {
+export function systemValue(s: SystemRecord, k: SystemColumn): number | undefined {
+  if (k.startsWith('core')) return s.cpu?.per_core?.[Number(k.slice(4))] ?? undefined;
+  switch (k as SystemMetric) {
     case 'cpu_percent':
       return s.cpu?.percent;
     case 'mem_used':
@@ -862,6 +868,14 @@ export function systemValue(s: SystemRecord, k: SystemMetric): number | undefine
       return s.minor_faults_per_sec;
     case 'major_faults_per_sec':
       return s.major_faults_per_sec;
+    case 'disk_read_bytes_per_sec':
+      return s.io?.disk_read_bytes_per_sec;
+    case 'disk_write_bytes_per_sec':
+      return s.io?.disk_write_bytes_per_sec;
+    case 'net_rx_bytes_per_sec':
+      return s.io?.net_rx_bytes_per_sec;
+    case 'net_tx_bytes_per_sec':
+      return s.io?.net_tx_bytes_per_sec;
   }
 }
 

@@ -22,6 +22,7 @@ import {
   formatWindow,
 } from '../util/format';
 import { h, setClass, setText } from './dom';
+import { ProcessInternals } from './internals';
 import { RuleForm } from './rule-form';
 import { windowPicker } from './window-picker';
 
@@ -96,6 +97,7 @@ export class ProcessDetail {
   private readonly factEls: HTMLElement[] = [];
   private readonly chartGrid: HTMLElement;
   private readonly picker: ReturnType<typeof windowPicker>;
+  private readonly internals: ProcessInternals;
   private drawnVersion = -1;
   /** Signal and Renice (only when the server allows actions). */
   private readonly actions: ProcessActions;
@@ -127,6 +129,7 @@ export class ProcessDetail {
     }
     this.chartGrid = h('div.chart-grid');
     this.actions = new ProcessActions(store, pid);
+    this.internals = new ProcessInternals(store.api, pid);
     this.el = h(
       'div.view.detail',
       { 'data-pid': pid },
@@ -137,6 +140,7 @@ export class ProcessDetail {
       this.cmdEl,
       facts,
       this.chartGrid,
+      this.internals.el,
     );
     parent.append(this.el);
     for (const def of CHARTS) this.charts.push({ chart: new TimeChart(this.chartGrid, def.spec), def });
@@ -163,6 +167,7 @@ export class ProcessDetail {
     if (!e) return;
     const r = shownRecord(e);
     const gone = !!e.exited || !!e.notFound;
+    if (gone) this.internals.stop();
     setText(this.nameEl, displayName(e) ?? (e.history === 'loaded' ? 'Exited process' : e.notFound ? 'No such process' : e.pending ? `Looking up PID ${this.pid}…` : '…'));
     const onServer = this.store.serverWatch?.has(this.pid) ?? false;
     const serverText = onServer ? 'watched on server' : e.serverWatchError && !gone ? 'not on the server\'s watch list' : '';
@@ -239,6 +244,7 @@ export class ProcessDetail {
 
   destroy(): void {
     for (const { chart } of this.charts) chart.destroy();
+    this.internals.stop();
     this.el.remove();
   }
 }

@@ -133,3 +133,32 @@ BOOST_AUTO_TEST_CASE(memory_and_store_never_overlap_and_to_is_inclusive_without_
     BOOST_TEST(t->t.back() == 4910.0);
     BOOST_TEST(t->t.size() == 11u);
 }
+
+BOOST_AUTO_TEST_CASE(per_core_cpu_of_memory_is_kept_aligned_with_stored_points) {
+    // The store keeps no per-core CPU: its points are gaps there, memory's points keep theirs.
+    const double now = 1020;
+    fake_store db;
+    db.tiers[1000] = points(every(1000, 1010, 1.0), 1);
+    auto mem = points(every(1010.0, 1020.5, 1.0), 0);
+    mem.per_core.resize(2);
+    for (std::size_t i = 0; i < mem.t.size(); ++i) {
+        mem.per_core[0].push_back(10.0 + static_cast<double>(i));
+        mem.per_core[1].push_back(std::nullopt);
+    }
+    mem.per_core[1].back() = 50.0;
+    auto s = stitch(mem, three, 1005, now, now, db.reader(), 1);
+    BOOST_REQUIRE(s);
+    BOOST_TEST_REQUIRE(s->per_core.size() == 2u);
+    BOOST_TEST(s->per_core[0].size() == s->t.size());
+    BOOST_TEST(s->per_core[1].size() == s->t.size());
+    BOOST_TEST(!s->per_core[0].front().has_value()); // 1005, from the store
+    BOOST_TEST(s->t[5] == 1010.0);
+    BOOST_TEST(*s->per_core[0][5] == 10.0); // memory's first point
+    BOOST_TEST(*s->per_core[1].back() == 50.0);
+    // A range memory alone answers is clipped in per_core too.
+    auto m = stitch(mem, three, 1015, 1017, now, db.reader(), 1);
+    BOOST_REQUIRE(m);
+    BOOST_TEST(m->t.size() == 3u);
+    BOOST_TEST(m->per_core[0].size() == 3u);
+    BOOST_TEST(*m->per_core[0][0] == 15.0);
+}

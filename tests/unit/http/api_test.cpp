@@ -317,8 +317,82 @@ BOOST_AUTO_TEST_CASE(system_history) {
     BOOST_TEST(r.at("series").at("t").as_array().size() == 3u);
     BOOST_TEST(r.at("series").as_object().contains("mem_used"));
     BOOST_TEST(!r.as_object().contains("pid"));
+    // Per-core CPU comes as one array per core, aligned with t, and can be picked by name.
+    const auto& cores = r.at("series").at("cpu_percent_per_core").as_array();
+    BOOST_TEST_REQUIRE(cores.size() == 2u);
+    BOOST_TEST(cores[1].as_array().size() == 3u);
+    BOOST_TEST(cores[1].as_array()[0] == json::value(20.8));
+    json::value picked = a.get("/api/system/history?from=0&metrics=cpu_percent_per_core,"
+                               "disk_read_bytes_per_sec&step=1e9");
+    BOOST_TEST(picked.at("series").at("cpu_percent_per_core").as_array()[0].as_array().size() ==
+               1u);
+    BOOST_TEST(picked.at("series").at("disk_read_bytes_per_sec").as_array().size() == 1u);
+    BOOST_TEST(!picked.at("series").as_object().contains("mem_used"));
     a.ctx.system_history = nullptr;
     BOOST_TEST(a.get("/api/system/history", 503) == failure("History is not available"));
+}
+
+BOOST_AUTO_TEST_CASE(threads_and_open_files) {
+    api a;
+    BOOST_TEST(a.get("/api/processes/4242/threads", 503) == failure("Threads are not available"));
+    BOOST_TEST(a.get("/api/processes/4242/fds", 503) == failure("Open files are not available"));
+    procfs::read_status task_status = procfs::read_status::ok;
+    procfs::read_status fd_status = procfs::read_status::forbidden;
+    a.ctx.threads = [&](int pid) {
+        thread_view v;
+        v.status = task_status;
+        v.report.key = {pid, 88123};
+        v.report.count = 2;
+        v.report.gap_seconds = 2.0004;
+        core::thread_sample t;
+        t.tid = pid;
+        t.name = "main";
+        t.status = "sleeping";
+        t.cpu_percent = 12.345;
+        t.cpu_user = 1.5;
+        v.report.threads.push_back(t);
+        v.fd_status = fd_status;
+        v.fd_count = 7;
+        return v;
+    };
+    std::size_t asked = 0;
+    a.ctx.fds = [&](int, std::size_t limit) {
+        asked = limit;
+        procfs::fd_list l;
+        l.status = fd_status;
+        l.total = 3;
+        l.files = {{0, "/dev/null"}, {1, "socket:[123]"}};
+        return l;
+    };
+    json::value t = a.get("/api/processes/4242/threads");
+    BOOST_TEST(t.at("start") == json::value(88123));
+    BOOST_TEST(t.at("count") == json::value(2));
+    BOOST_TEST(t.at("interval") == json::value(2.0));
+    BOOST_TEST(t.at("threads").at(0).at("cpu_percent") == json::value(12.3));
+    BOOST_TEST(t.at("threads").at(0).at("name") == json::value("main"));
+    // Another user's descriptors: no count, and why.
+    BOOST_TEST(t.at("fd_count").is_null());
+    BOOST_TEST(t.at("fd_error") == json::value("permission denied"));
+    BOOST_TEST(a.get("/api/processes/4242/fds", 403) == failure("permission denied"));
+    fd_status = procfs::read_status::ok;
+    BOOST_TEST(a.get("/api/processes/4242/threads").at("fd_count") == json::value(7));
+    json::value f = a.get("/api/processes/4242/fds?limit=2");
+    BOOST_TEST(asked == 2u);
+    BOOST_TEST(f.at("total") == json::value(3));
+    BOOST_TEST(f.at("truncated") == json::value(true));
+    BOOST_TEST(f.at("fds").at(1).at("target") == json::value("socket:[123]"));
+    a.get("/api/processes/4242/fds");
+    BOOST_TEST(asked == 1000u); // the default bound
+    BOOST_TEST(a.get("/api/processes/4242/fds?limit=0", 400) ==
+               failure("limit must be an integer from 1 to 10000"));
+    BOOST_TEST(a.get("/api/processes/4242/fds?limit=10001", 400) ==
+               failure("limit must be an integer from 1 to 10000"));
+    BOOST_TEST(a.get("/api/processes/x/threads", 400) == failure("PID must be a positive integer"));
+    task_status = procfs::read_status::gone;
+    BOOST_TEST(a.get("/api/processes/4242/threads", 404) == failure("no such process"));
+    task_status = procfs::read_status::forbidden;
+    BOOST_TEST(a.get("/api/processes/4242/threads", 403) == failure("permission denied"));
+    BOOST_TEST(a.call("POST", "/api/processes/4242/threads").status == 405u);
 }
 
 BOOST_AUTO_TEST_CASE(alerts_without_an_alert_engine) {

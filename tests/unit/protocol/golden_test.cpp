@@ -72,7 +72,10 @@ core::snapshot_ptr box(int n) {
     }
     if (n == 1) s.cpu_percent = 20.0;
     if (n == 2) s.cpu_percent = 18.0;
-    if (n >= 3) s.cpu_percent = 12.5;
+    if (n >= 3) {
+        s.cpu_percent = 12.5;
+        s.disks[0].write_bytes_per_sec = s.disk_write_bytes_per_sec = 8388608.0;
+    }
     return test::snapshot(static_cast<std::uint64_t>(n + 1), t0 + n, std::move(ps), s);
 }
 

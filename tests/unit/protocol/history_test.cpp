@@ -74,6 +74,29 @@ BOOST_AUTO_TEST_CASE(columns_in_documented_order) {
     BOOST_TEST(std::abs(*sys.values[4][0] - 0.46) < 1e-6); // load1
 }
 
+BOOST_AUTO_TEST_CASE(system_keeps_per_core_cpu_and_device_totals) {
+    history h(3, page);
+    system_sample s = test::system();
+    s.cpu_percent_per_core = {10.0, std::nullopt};
+    sweep(h, 0, {}, s);
+    s.cpu_percent_per_core = {12.5, 50.0, 99.0}; // a third core came online
+    s.disk_write_bytes_per_sec = 4096.0;
+    sweep(h, 1, {}, s);
+    series sys = h.system(0, 1e18);
+    BOOST_TEST_REQUIRE(sys.per_core.size() == 3u);
+    BOOST_TEST(show(sys.per_core[0]) == "[10.000000,12.500000]");
+    BOOST_TEST(show(sys.per_core[1]) == "[null,50.000000]");
+    BOOST_TEST(show(sys.per_core[2]) == "[null,99.000000]"); // a gap before it existed
+    BOOST_TEST(std::string(system_columns[8]) == "disk_write_bytes_per_sec");
+    BOOST_TEST(show(sys.values[8]) == "[524288.000000,4096.000000]");
+    BOOST_TEST(show(sys.values[9]) == "[150000.000000,150000.000000]"); // net_rx_bytes_per_sec
+    // The window slides the per-core ring with the rest, and its bytes are counted.
+    for (int n = 2; n < 6; ++n)
+        sweep(h, n, {}, s);
+    BOOST_TEST(h.system(0, 1e18).per_core[0].size() == 3u);
+    BOOST_TEST(h.memory_bytes() == h.count_memory_bytes());
+}
+
 BOOST_AUTO_TEST_CASE(window_keeps_the_last_capacity_sweeps) {
     history h(3, page);
     for (int n = 0; n < 5; ++n)

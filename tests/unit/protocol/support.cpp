@@ -93,6 +93,16 @@ core::system_sample system() {
     s.minor_faults_per_sec = 37000.2;
     s.major_faults_per_sec = 51.6;
     s.ctx_switches_per_sec = 1696.1;
+    s.disks = {{"nvme0n1", 1048576.0, 524288.0, 12.0, 40.5, 3.2},
+               {"nvme0n1p2", 1048576.0, 524288.0, 12.0, 40.5, 3.1}};
+    s.net = {{"lo", 2048.0, 2048.0, 10.0, 10.0, 0, 0, 0, 0},
+             {"eth0", 150000.0, 12000.0, 110.0, 95.0, 0, 0, 3, 0}};
+    s.filesystems = {
+        {"/", "ext4", "/dev/nvme0n1p2", 502392610816, 201326592000, 275627794432, 42.2}};
+    s.disk_read_bytes_per_sec = 1048576.0;
+    s.disk_write_bytes_per_sec = 524288.0;
+    s.net_rx_bytes_per_sec = 150000.0;
+    s.net_tx_bytes_per_sec = 12000.0;
     return s;
 }
 
