@@ -133,7 +133,9 @@ export async function newAppPage(browser: Browser, errors: string[]): Promise<Pa
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
+    // A failed resource load names its URL (the message alone does not say which request).
+    const url = m.location()?.url;
+    if (m.type() === 'error') errors.push(url && m.text().startsWith('Failed to load resource') ? `${m.text()} ${url}` : m.text());
   });
   return page;
 }

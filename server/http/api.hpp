@@ -125,6 +125,7 @@ struct api_context {
     std::function<boost::json::array()> recent_actions;
     /** The request's Content-Type and X-Procpulse-Action headers (the CSRF check of actions). */
     std::optional<std::string_view> content_type, action_header_value;
+    /**
      * GET /api/processes/<pid>/threads: the threads read now, CPU % since the previous call for
      * the same process, and the count of open descriptors. Unset: 503.
      */

@@ -73,12 +73,19 @@ bool is_pseudo_fs(std::string_view t) {
     return std::find(pseudo.begin(), pseudo.end(), t) != pseudo.end();
 }
 
+bool is_network_fs(std::string_view t) {
+    static constexpr std::array<std::string_view, 14> remote{
+        "nfs",  "nfs4",      "cifs",       "smb3",       "smbfs",     "ceph",  "glusterfs",
+        "9p",   "afs",       "fuse.sshfs", "fuse.s3fs",  "fuse.rclone", "lustre", "gfs2"};
+    return std::find(remote.begin(), remote.end(), t) != remote.end();
+}
+
 std::vector<mount_entry> storage_mounts(std::vector<mount_entry> all, std::size_t cap) {
     std::vector<mount_entry> out;
     std::set<std::pair<std::uint32_t, std::uint32_t>> seen;
     for (auto& m : all) {
         if (out.size() >= cap) break;
-        if (is_pseudo_fs(m.fs_type)) continue;
+        if (is_pseudo_fs(m.fs_type) || is_network_fs(m.fs_type)) continue;
         if (!seen.insert({m.major, m.minor}).second) continue;
         out.push_back(std::move(m));
     }

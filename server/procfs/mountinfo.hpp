@@ -22,6 +22,11 @@ std::vector<mount_entry> parse_mountinfo(std::string_view text);
  * images, …): the file system usage table skips them, as df does without -a.
  */
 bool is_pseudo_fs(std::string_view fs_type);
+/**
+ * Whether a file system lives on another machine (NFS, SMB, Ceph, sshfs, …): never stat'ed by the
+ * sampler, whose statvfs would hang with an unreachable server and stall every sweep.
+ */
+bool is_network_fs(std::string_view fs_type);
 
 /**
  * The mounts worth a usage line: real file systems only, one per device (major:minor; the first

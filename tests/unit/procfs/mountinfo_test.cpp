@@ -34,6 +34,22 @@ BOOST_AUTO_TEST_CASE(storage_mounts_skip_pseudo_and_repeats) {
         storage_mounts(parse_mountinfo(test::fixture_text("proc/self/mountinfo")), 2).size() == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(storage_mounts_leave_out_network_file_systems) {
+    // statvfs of a mount whose server is gone hangs: the sampler must never call it.
+    auto m = storage_mounts(
+        parse_mountinfo("20 1 8:1 / / rw - ext4 /dev/sda1 rw\n"
+                        "21 20 0:50 / /srv/nfs rw - nfs4 fileserver:/export rw\n"
+                        "22 20 0:51 / /mnt/share rw - cifs //nas/share rw\n"
+                        "23 20 0:52 / /mnt/remote rw - fuse.sshfs me@host:/ rw\n"
+                        "24 20 8:2 / /data rw - xfs /dev/sda2 rw\n"),
+        64);
+    std::vector<std::string> points;
+    for (const auto& e : m)
+        points.push_back(e.mount_point);
+    const std::vector<std::string> want{"/", "/data"};
+    BOOST_TEST(points == want, boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(table_of_lines) {
     struct line_case {
         const char* text;
