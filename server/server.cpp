@@ -187,11 +187,7 @@ int run_server(const config::config& cfg) {
     };
     if (writer) hooks.published = [&writer](const core::snapshot_ptr& s) { writer->submit(s); };
     if (writer)
-        hooks.store_error = [&writer]() -> std::optional<std::string> {
-            auto h = writer->status();
-            if (!h.failing) return std::nullopt;
-            return h.last_error;
-        };
+        hooks.store_error = [&writer] { return writer->failure(); };
     transport::hub* hub_ptr = nullptr;
     // Processes started since the last sweep, read when a request names them.
     sampler::on_demand live(cfg.proc_root, opts, sampler::system_user_name);

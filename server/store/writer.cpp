@@ -43,6 +43,12 @@ void writer::on_recreated(std::function<void()> f) {
     on_recreated_ = std::move(f);
 }
 
+std::optional<std::string> writer::failure() const {
+    std::lock_guard lock(mutex_);
+    if (!health_.failing) return std::nullopt;
+    return health_.last_error;
+}
+
 writer::health writer::status() const {
     std::lock_guard lock(mutex_);
     return health_;

@@ -13,6 +13,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -41,6 +42,9 @@ public:
      * Written at the next flush, before the history rows.
      */
     void submit_event(event_row e);
+
+    /** Why writes fail now, if they do (any thread): `hello`'s store_error. */
+    std::optional<std::string> failure() const;
 
     /** What the writer has done, for /metrics and hello (any thread). */
     struct health {

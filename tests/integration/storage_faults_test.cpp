@@ -201,9 +201,16 @@ BOOST_AUTO_TEST_CASE(a_database_deleted_while_running_is_started_again_with_its_
             },
             10s));
         BOOST_TEST(count(srv.log(), "history write to") == (root ? 1u : 0u), srv.log());
-        // A few sweeps into the new file, then a clean stop (which flushes what is left).
-        const auto t0 = std::chrono::steady_clock::now();
-        eventually([&] { return std::chrono::steady_clock::now() - t0 > 1s; }, 2s);
+        // Sweeps since the deletion (their rows go to the new file), then a clean stop (which
+        // flushes what is left).
+        const std::string since = "/api/processes/" + pa + "/history?metrics=rss&from=" +
+                                  std::to_string(mark);
+        BOOST_REQUIRE(eventually(
+            [&] {
+                auto r = http_request(srv.port(), "GET", since);
+                return r.status == 200u && r.json.at("series").at("t").as_array().size() >= 3u;
+            },
+            10s));
         stopped = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
                       .count();
         BOOST_TEST(srv.terminate(5s) == 0);
